@@ -1,0 +1,54 @@
+"""The Python entry point: ``simulate`` a scenario over replicates with either engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from . import engine as vectorized
+from .errors import InputError
+from .model import AllianceModel
+from .recorder import Recorder
+from .results import Results
+from .scenario import Scenario, load
+
+Engine = Literal["vectorized", "mesa"]
+
+
+def simulate(scenario: str | Path | Scenario = "baseline", replicates: int = 100, seed: int = 0,
+             engine: Engine = "vectorized", progress: bool = False,
+             chunk: int = vectorized.DEFAULT_CHUNK) -> Results:
+    """Run ``replicates`` replicates of a scenario (a preset name, a TOML path, or a Scenario).
+
+    The same seed gives the same tables with either engine; replicate r is the same run in any
+    batch, chunk or worker.
+    """
+    if not isinstance(replicates, int) or replicates < 1:
+        raise InputError(f"field 'replicates' = {replicates!r}: must be a whole number >= 1")
+    if not isinstance(seed, int) or seed < 0:
+        raise InputError(f"field 'seed' = {seed!r}: must be a whole number >= 0")
+    if engine not in ("vectorized", "mesa"):
+        raise InputError(f"field 'engine' = {engine!r}: must be vectorized or mesa")
+    sc = load(scenario)
+    vectorized.check(sc)
+    with tqdm(total=replicates, unit="run", disable=not progress, desc=sc.name) as bar:
+        if engine == "mesa":
+            recs = [_mesa_run(sc, seed, r, bar.update) for r in range(replicates)]
+        else:
+            recs = vectorized.run(sc, seed, replicates, chunk=chunk, tick=bar.update)
+    return _results(sc, seed, engine, recs)
+
+
+def _mesa_run(sc: Scenario, seed: int, replicate: int, tick) -> Recorder:
+    model = AllianceModel(sc, seed=seed, replicate=replicate).run()
+    tick(1)
+    return model.recorder
+
+
+def _results(sc: Scenario, seed: int, engine: str, recs: list[Recorder]) -> Results:
+    traj = pd.concat([r.trajectories(sc.name, seed) for r in recs], ignore_index=True)
+    pulse = pd.concat([r.pulse_table(sc.name) for r in recs], ignore_index=True)
+    return Results(sc, seed, engine, traj, pulse)

@@ -1,0 +1,35 @@
+"""Order-fixed arithmetic helpers, so a replicate's numbers never depend on the batch around it.
+
+numpy's ``sum`` uses pairwise summation whose grouping can change with array shape and memory layout,
+and ``@`` calls BLAS; both can change the last bits of a result. A cumulative sum adds strictly left to
+right, so ``ordered_sum`` gives the same bits for a row alone or inside any batch.
+"""
+
+import numpy as np
+
+
+def ordered_sum(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Sum along ``axis`` in a fixed left-to-right order (counts of booleans may use np.sum)."""
+    if x.shape[axis] == 0:
+        return np.zeros(np.delete(x.shape, axis))
+    return np.take(np.cumsum(x, axis=axis, dtype=float), -1, axis=axis)
+
+
+def masked_mean(x: np.ndarray, mask: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Mean of x where mask holds; NaN where the mask is empty."""
+    n = np.sum(mask, axis=axis)
+    total = ordered_sum(np.where(mask, x, 0.0), axis=axis)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, total / np.maximum(n, 1), np.nan)
+
+
+def masked_std(x: np.ndarray, mask: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Population standard deviation of x where mask holds; NaN where the mask is empty."""
+    mean = masked_mean(x, mask, axis)
+    dev = np.where(mask, x - np.expand_dims(mean, axis), 0.0)
+    return np.sqrt(masked_mean(dev * dev, mask, axis))
+
+
+def squash(z: np.ndarray) -> np.ndarray:
+    """A smooth, odd, saturating response in (-1, 1): z / (1 + |z|), exact in IEEE arithmetic."""
+    return z / (1.0 + np.abs(z))

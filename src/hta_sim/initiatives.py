@@ -1,0 +1,130 @@
+"""The initiative pipeline (seed §8): idea -> pilot -> running -> scaled (or failed).
+
+Ideas arise from the secretariat's strategy and local-alliance work once there is a strategy, and from
+partners at the proposing rung. An idea becomes a pilot only with partners' staff and money, a
+municipality taking part (it holds the legal authority, seed §7) and regulatory clearance. Pilots and
+running solutions take months to years, at a pace set by resources and, for secretariat-led ones, the
+secretariat's capacity. Every stage houses young people; milestones and homes become results, which
+partners see only once they are communicated (``communicate``).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .arrays import ordered_sum
+from .contributions import Pools
+from .mechanisms import regulatory_barriers, secretariat_overload
+from .mechanisms.trust_ladder import can
+from .state import State
+from .vocabulary import EFFORT, STAGE
+
+IDEA, PILOT, RUNNING, SCALED, FAILED = (STAGE[n] for n in ("idea", "pilot", "running", "scaled",
+                                                            "failed"))
+
+
+@dataclass(frozen=True)
+class MonthNoise:
+    idea: np.ndarray  # (R,) uniform
+    size: np.ndarray  # (R,) uniform
+    lead: np.ndarray  # (R, P) uniform
+    launch: np.ndarray  # (R, K) uniform
+    transition: np.ndarray  # (R, K) uniform
+
+
+def advance(s: State, p, pools: Pools, effort: np.ndarray, noise: MonthNoise) -> np.ndarray:
+    """One month of the pipeline; returns the result units produced this month (R,)."""
+    on = p.initiatives.enabled[:, 0] > 0
+    before = s.stage.copy()
+    _new_idea(s, p, effort, noise, on)
+    pace = _adequacy(s, p, pools) * secretariat_overload.factor(s.stage, s.lead, effort, p)
+    _launch(s, p, pace, noise.launch)
+    _mature(s, p, pace, effort, noise.transition)
+    homes = _homes(s, p)
+    s.homes += homes
+    _credit_leads(s)
+    milestones = np.sum((s.stage != before) & (s.stage >= PILOT) & (s.stage <= SCALED), axis=-1)
+    return p.initiatives.milestone_units[:, 0] * milestones + p.initiatives.home_units[:, 0] * homes
+
+
+def communicate(s: State, p, produced: np.ndarray, effort: np.ndarray) -> None:
+    """Results join the unshown backlog; data collection and the campaign make a share visible."""
+    fte = effort[:, EFFORT["data_collection"]] + effort[:, EFFORT["campaign"]]
+    q = p.initiatives
+    rate = np.minimum(1.0, q.communication_base[:, 0] + q.communication_per_fte[:, 0] * fte)
+    s.unshown += produced
+    s.visible_flow[:] = rate * s.unshown
+    s.unshown -= s.visible_flow
+    s.visible += s.visible_flow
+
+
+def _new_idea(s: State, p, effort: np.ndarray, noise: MonthNoise, on: np.ndarray) -> None:
+    q = p.initiatives
+    sec_fte = effort[:, EFFORT["strategy"]] + effort[:, EFFORT["local_alliances"]]
+    proposers = np.where(can(s, "propose"), s.engagement * s.knowledge_capacity, 0.0)
+    rate = q.idea_rate_secretariat[:, 0] * sec_fte * s.build + q.idea_rate_partner[:, 0] * \
+        ordered_sum(proposers)
+    empty = s.stage == 0
+    slot = np.argmax(empty, axis=-1)
+    arrives = on & (noise.idea < rate / (1.0 + rate)) & empty.any(axis=-1)
+    rows = np.nonzero(arrives)[0]
+    s.stage[rows, slot[rows]] = IDEA
+    s.progress[rows, slot[rows]] = 0.0
+    spread = q.size_spread[:, 0]
+    s.size[rows, slot[rows]] = (1.0 + spread * (2.0 * noise.size - 1.0))[rows]
+    s.lead[rows, slot[rows]] = _lead(s, noise.lead)[rows]
+
+
+def _lead(s: State, u: np.ndarray) -> np.ndarray:
+    """A partner at the leading rung takes the idea (the keenest, with chance); else the secretariat."""
+    bid = np.where(can(s, "lead"), s.engagement * u, -1.0)
+    best = np.argmax(bid, axis=-1)
+    return np.where(np.max(bid, axis=-1) > 0, best, -1)
+
+
+def _adequacy(s: State, p, pools: Pools) -> np.ndarray:
+    """How fully this month's staff and money cover the pilots and running solutions (R, 1)."""
+    q = p.initiatives
+    working = np.sum((s.stage >= PILOT) & (s.stage <= RUNNING), axis=-1)[:, None] + 1.0
+    staff = np.minimum(1.0, pools.staff[:, None] / (q.staff_need * working))
+    money = np.minimum(1.0, pools.money[:, None] / (q.money_need * working))
+    return staff * money
+
+
+def _launch(s: State, p, pace: np.ndarray, u: np.ndarray) -> None:
+    municipality = (can(s, "lend_staff") & s.municipality_mask).any(axis=-1, keepdims=True)
+    chance = p.initiatives.launch_rate * pace * municipality * \
+        regulatory_barriers.launch_factor(s, p)
+    start = (s.stage == IDEA) & (u < chance)
+    s.stage[start] = PILOT
+    s.progress[start] = 0.0
+
+
+def _mature(s: State, p, pace: np.ndarray, effort: np.ndarray, u: np.ndarray) -> None:
+    q = p.initiatives
+    growing = (s.stage == PILOT) | (s.stage == RUNNING)
+    s.progress += np.where(growing, pace, 0.0)
+    done_pilot = (s.stage == PILOT) & (s.progress >= q.pilot_months)
+    fails = done_pilot & (u < regulatory_barriers.failure(s, p))
+    s.stage[fails] = FAILED
+    s.stage[done_pilot & ~fails] = RUNNING
+    s.progress[done_pilot] = 0.0
+    spread = q.scale_rate * effort[:, EFFORT["local_alliances"], None]
+    ready = (s.stage == RUNNING) & (s.progress >= q.running_months) & ~done_pilot
+    s.stage[ready & (u < spread)] = SCALED
+
+
+def _homes(s: State, p) -> np.ndarray:
+    q = p.initiatives
+    rate = np.where(s.stage == PILOT, q.homes_pilot, 0.0) + \
+        np.where(s.stage == RUNNING, q.homes_running, 0.0) + \
+        np.where(s.stage == SCALED, q.homes_scaled, 0.0)
+    return ordered_sum(rate * s.size)
+
+
+def _credit_leads(s: State) -> None:
+    """Count, for each partner, the running or scaled initiatives it leads."""
+    producing = (s.stage == RUNNING) | (s.stage == SCALED)
+    partners = np.arange(s.engagement.shape[1])
+    s.led_results[:] = np.sum(producing[:, None, :] & (s.lead[:, None, :] == partners[None, :, None]),
+                              axis=-1)

@@ -1,0 +1,31 @@
+"""The 2017 board/AB split (seed §6: the AB "meets rarely", works one-to-one with the secretariat, is
+unsure of its role, and shows "varying and falling" engagement).
+
+Before the association date the initiators meet as one steering group. After it, board members meet
+often and work closely with the secretariat; AB-only members meet a few times a year and stand
+further off. Off, the AB is treated as the board is.
+"""
+
+import numpy as np
+
+from ..state import State
+
+
+def roles(s: State, p, t: int) -> None:
+    """Set each partner's meetings a month and closeness to the secretariat for month t."""
+    split = t >= p.time.association  # (R, 1)
+    steering = p.board_ab_split.steering_meetings_per_year / 12.0
+    board = p.board_ab_split.board_meetings_per_year / 12.0
+    ab_only = s.ab & ~s.board
+    ab_meetings = np.where(p.mechanisms.board_ab_split > 0,
+                           p.board_ab_split.ab_meetings_per_year / 12.0, board)
+    ab_close = np.where(p.mechanisms.board_ab_split > 0, p.board_ab_split.ab_closeness, 1.0)
+    after_meet = np.where(ab_only, ab_meetings, board)
+    after_close = np.where(ab_only, ab_close, 1.0)
+    s.meetings[:] = np.where(s.active, np.where(split, after_meet, steering), 0.0)
+    s.closeness[:] = np.where(s.active, np.where(split, after_close, 1.0), 0.0)
+
+
+def drive(s: State, p) -> np.ndarray:
+    """Distance from the secretariat lowers engagement (role unclear, little contact)."""
+    return p.board_ab_split.closeness_weight * (s.closeness - 1.0)

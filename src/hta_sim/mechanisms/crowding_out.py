@@ -1,0 +1,33 @@
+"""Foundation crowding-out (seed §6: when a foundation engages strongly, other actors pull back, and
+taking part becomes linked to an expectation of funding).
+
+The dominant funder's share of the month's money lowers the others' readiness to put in money and
+their engagement. Off, dominance has no effect.
+"""
+
+import numpy as np
+
+from ..arrays import ordered_sum
+from ..state import State
+
+
+def dominance(money: np.ndarray) -> np.ndarray:
+    """The largest single contributor's share of the month's money (R,), 0 when there is none."""
+    total = ordered_sum(money)
+    return np.where(total > 0, np.max(money, axis=-1) / np.where(total > 0, total, 1.0), 0.0)
+
+
+def others(s: State) -> np.ndarray:
+    """Partners other than the dominant funder (R, P)."""
+    return s.money_given < np.max(s.money_given, axis=-1, keepdims=True)
+
+
+def money_factor(s: State, p) -> np.ndarray:
+    """Multiplier on partners' money for joint initiatives (R, P)."""
+    cut = p.mechanisms.crowding_out * p.crowding_out.money_strength * s.dominance[:, None]
+    return 1.0 - cut * others(s)
+
+
+def drive(s: State, p) -> np.ndarray:
+    cut = p.mechanisms.crowding_out * p.crowding_out.engagement_strength * s.dominance[:, None]
+    return -cut * others(s)

@@ -1,0 +1,26 @@
+"""Stake (seed §7: "As long as we just talk I have nothing at stake; the moment I invest
+organisational resources, there is"). What a partner has put in raises its commitment.
+"""
+
+import numpy as np
+
+from ..state import State
+
+
+def share_put_in(s: State) -> np.ndarray:
+    """This month's staff and money as a share of capacity (R, P), over the resources it has."""
+    has_staff, has_money = s.staff_capacity > 0, s.money_capacity > 0
+    staff = np.where(has_staff, s.staff_given / np.where(has_staff, s.staff_capacity, 1.0), 0.0)
+    money_month = s.money_capacity / 12.0
+    money = np.where(has_money, np.minimum(1.0, s.money_given / np.where(has_money, money_month, 1.0)),
+                     0.0)
+    n = has_staff.astype(float) + has_money
+    return np.where(n > 0, (staff + money) / np.maximum(n, 1.0), 0.0)
+
+
+def remember(s: State, p) -> None:
+    s.invested += (share_put_in(s) - s.invested) / p.stake.memory_months
+
+
+def drive(s: State, p) -> np.ndarray:
+    return p.mechanisms.stake * p.stake.weight * s.invested

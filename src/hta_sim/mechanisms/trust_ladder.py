@@ -1,0 +1,40 @@
+"""The trust ladder (seed §3, fig. 3.1-3.2; cluster development).
+
+Partners climb one rung at a time with sustained engagement; the upper rungs (initiative-taking and
+above) also need shared success, seen or led. They fall with neglect: engagement sagging below what
+the rung below needs, more readily when far from the secretariat. Rungs unlock behaviour
+(``unlocks``). Off, every partner keeps its starting rung.
+"""
+
+import numpy as np
+
+from ..state import State
+from ..vocabulary import RUNG
+
+#: The rung from which a partner does each thing (seed §3's ladder, read as behaviour).
+UNLOCKS = {
+    "share_knowledge": RUNG["open"],
+    "lend_staff": RUNG["developing"],
+    "propose": RUNG["participating"],
+    "lead": RUNG["initiative_taking"],
+    "own": RUNG["responsibility_taking"],
+    "co_finance": RUNG["co_financing"],
+}
+
+
+def can(s: State, what: str) -> np.ndarray:
+    return s.active & (s.rung >= UNLOCKS[what])
+
+
+def climb_and_fall(s: State, p, u: np.ndarray) -> None:
+    """Move each active partner at most one rung, using one uniform draw per partner (R, P)."""
+    q = p.trust_ladder
+    s.sustained += (s.engagement - s.sustained) / q.memory_months
+    need = q.climb_base + q.climb_step * s.rung
+    success = (s.perceived >= q.success_level) | (s.led_results > 0)
+    gated = s.rung + 1 >= UNLOCKS["lead"]
+    up = (s.sustained > need) & (success | ~gated) & (u < q.climb_probability) & (s.rung < 7)
+    neglect = q.fall_probability * (1.0 - 0.5 * s.closeness)
+    down = (s.sustained < need - q.climb_step - q.fall_margin) & (u < neglect) & (s.rung > 0)
+    on = (p.mechanisms.trust_ladder > 0) & s.active
+    s.rung += (on & up).astype(np.int64) - (on & down & ~up).astype(np.int64)

@@ -1,0 +1,85 @@
+"""Outcomes computed from the trajectories table: the dip, homes, rungs, engagement at dates.
+
+The dip is defined once (docs/ODD.md, "The dip"): mean partner engagement per month, averaged over
+replicates, smoothed with a centred 3-month moving average; depth = (its maximum over the alliance's
+first two years - its minimum over years three and four) / that maximum. For the default start
+(January 2016) the windows are 2016-17 and 2018-19. The window is our assumption for the seed's
+"small dip" (fig. 7.1 is an illustration without numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+PEAK_MONTHS = (0, 24)  # the alliance's first two years
+TROUGH_MONTHS = (24, 48)  # its third and fourth
+
+
+@dataclass(frozen=True)
+class Dip:
+    depth: float
+    peak: float
+    trough: float
+    peak_step: int
+    trough_step: int
+
+
+def smoothed(series: np.ndarray) -> np.ndarray:
+    """Centred 3-month moving average (the edges average what exists)."""
+    return pd.Series(series).rolling(3, center=True, min_periods=1).mean().to_numpy()
+
+
+def dip_of(curve: np.ndarray) -> Dip:
+    """The dip of one monthly engagement curve, indexed by step."""
+    s = smoothed(curve)
+    peak_win, trough_win = s[slice(*PEAK_MONTHS)], s[slice(*TROUGH_MONTHS)]
+    peak_i, trough_i = int(np.argmax(peak_win)), int(np.argmin(trough_win))
+    peak, trough = float(peak_win[peak_i]), float(trough_win[trough_i])
+    return Dip((peak - trough) / peak, peak, trough, PEAK_MONTHS[0] + peak_i,
+               TROUGH_MONTHS[0] + trough_i)
+
+
+def ensemble_dip(traj: pd.DataFrame, column: str = "engagement_mean") -> Dip:
+    """The dip of the replicate-averaged curve (the definition the tests and reports use)."""
+    return dip_of(traj.groupby("step")[column].mean().to_numpy())
+
+
+def replicate_dips(traj: pd.DataFrame, column: str = "engagement_mean") -> pd.DataFrame:
+    """Each replicate's own smoothed dip: replicate, depth, peak, trough, peak_step, trough_step."""
+    rows = []
+    for rep, g in traj.groupby("replicate", sort=True):
+        d = dip_of(g.sort_values("step")[column].to_numpy())
+        rows.append({"replicate": rep, **d.__dict__})
+    return pd.DataFrame(rows)
+
+
+def at_date(traj: pd.DataFrame, column: str, date: str) -> pd.Series:
+    """One value per replicate at the first day of the month given ('2018-12')."""
+    when = np.datetime64(f"{date}-01")
+    rows = traj[traj["date"] == when]
+    return rows.set_index("replicate")[column]
+
+
+def summary(traj: pd.DataFrame, pulse: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A short table for people: median and 90 % interval of the headline outcomes."""
+    last = traj["date"].max()
+    rows: dict[str, pd.Series] = {}
+    dips = replicate_dips(traj)
+    rows["dip depth (per replicate)"] = dips["depth"]
+    for d in ("2018-12", "2021-12"):
+        if (traj["date"] == np.datetime64(f"{d}-01")).any():
+            rows[f"homes created by {d}"] = at_date(traj, "homes_created", d)
+            rows[f"engagement {d}"] = at_date(traj, "engagement_mean", d)
+    rows[f"homes created by {str(last)[:7]}"] = traj[traj["date"] == last].set_index(
+        "replicate")["homes_created"]
+    out = pd.DataFrame({
+        "median": {k: v.median() for k, v in rows.items()},
+        "p05": {k: v.quantile(0.05) for k, v in rows.items()},
+        "p95": {k: v.quantile(0.95) for k, v in rows.items()},
+    })
+    ens = ensemble_dip(traj)
+    out.loc["dip depth (ensemble)"] = [ens.depth, np.nan, np.nan]
+    return out

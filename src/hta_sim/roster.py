@@ -1,0 +1,138 @@
+"""The partner organisations: the seed's roster (data/roster.toml) or a user's own.
+
+A roster is a list of partners, each with a sector, a role before the association (initiator, i.e.
+steering group, or a later joiner) and after it (board, AB or both), and resource capacities taken
+from its sector's profile (seed §7) unless the partner overrides them.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import InputError
+from .vocabulary import SECTORS
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class SectorProfile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    money: Annotated[float, Field(ge=0.0)]
+    staff: Annotated[float, Field(ge=0.0)]
+    knowledge: Share
+    alignment: Share
+
+
+class PartnerEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    name: str
+    sector: Literal[SECTORS]  # type: ignore[valid-type]
+    initiator: bool
+    body: Literal["board", "ab", "both"]
+    slot: Annotated[int, Field(ge=0, le=100_000)]
+    money: Annotated[float, Field(ge=0.0)] | None = None
+    staff: Annotated[float, Field(ge=0.0)] | None = None
+    knowledge: Share | None = None
+    alignment: Share | None = None
+
+
+class RosterFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sectors: dict[Literal[SECTORS], SectorProfile]  # type: ignore[valid-type]
+    partners: list[PartnerEntry]
+
+    @model_validator(mode="after")
+    def _unique(self) -> RosterFile:
+        for attr in ("id", "slot"):
+            values = [getattr(p, attr) for p in self.partners]
+            dup = {v for v in values if values.count(v) > 1}
+            if dup:
+                raise ValueError(f"partner {attr}s must be unique; repeated: {sorted(dup)}")
+        missing = {p.sector for p in self.partners} - set(self.sectors)
+        if missing:
+            raise ValueError(f"sectors without a profile: {sorted(missing)}")
+        return self
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Arrays over partners (length P), in roster order."""
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    sectors: tuple[str, ...]
+    slots: np.ndarray  # int, stable keys for random streams
+    initiator: np.ndarray  # bool: in the steering group from the start
+    board: np.ndarray  # bool: on the board after the association
+    ab: np.ndarray  # bool: on the advisory board after the association
+    money: np.ndarray  # MDKK a year the partner could put into joint initiatives
+    staff: np.ndarray  # person-months a month the partner could lend
+    knowledge: np.ndarray  # 0-1
+    alignment: np.ndarray  # 0-1: how well the alliance's goal fits the partner's own goals
+    municipality: np.ndarray  # bool: holds the legal authority to test and anchor solutions
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def index(self, partner_id: str) -> int:
+        try:
+            return self.ids.index(partner_id)
+        except ValueError:
+            raise InputError(f"partner {partner_id!r} is not in the roster; partners are "
+                             f"{', '.join(self.ids)}") from None
+
+
+def load_roster(path: str | Path | None = None, exclude: list[str] | tuple[str, ...] = ()) -> Roster:
+    """The seed's roster, or a user's roster TOML; minus the partners named in ``exclude``."""
+    label = str(path) if path else "seed roster"
+    try:
+        text = (Path(path).read_text("utf-8") if path
+                else resources.files("hta_sim.data").joinpath("roster.toml").read_text("utf-8"))
+        data = RosterFile.model_validate(tomllib.loads(text))
+    except FileNotFoundError:
+        raise InputError(f"roster {label}: file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"roster {label}: not valid TOML ({exc})") from None
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        field = ".".join(str(p) for p in err["loc"])
+        raise InputError(f"roster {label}: field {field!r} = {err.get('input')!r}: "
+                         f"{err['msg'].removeprefix('Value error, ')}") from None
+    unknown = sorted(set(exclude) - {p.id for p in data.partners})
+    if unknown:
+        raise InputError(f"scenario field 'roster.exclude' = {unknown}: not in the roster")
+    kept = [p for p in data.partners if p.id not in set(exclude)]
+    if not kept:
+        raise InputError("scenario field 'roster.exclude': at least one partner must remain")
+    return _arrays(kept, data.sectors)
+
+
+def _arrays(partners: list[PartnerEntry], sectors: dict[str, SectorProfile]) -> Roster:
+    def resource(attr: str) -> np.ndarray:
+        values = [getattr(p, attr) if getattr(p, attr) is not None else getattr(sectors[p.sector], attr)
+                  for p in partners]
+        return np.array(values, dtype=float)
+
+    return Roster(
+        ids=tuple(p.id for p in partners),
+        names=tuple(p.name for p in partners),
+        sectors=tuple(p.sector for p in partners),
+        slots=np.array([p.slot for p in partners], dtype=np.int64),
+        initiator=np.array([p.initiator for p in partners]),
+        board=np.array([p.body in ("board", "both") for p in partners]),
+        ab=np.array([p.body in ("ab", "both") for p in partners]),
+        money=resource("money"),
+        staff=resource("staff"),
+        knowledge=resource("knowledge"),
+        alignment=resource("alignment"),
+        municipality=np.array([p.sector == "municipality" for p in partners]),
+    )

@@ -1,0 +1,63 @@
+"""The backbone secretariat: its paid capacity and how it splits it over the six tactical efforts.
+
+Policies (seed §4, §5, §9): ``fixed`` keeps one mix; ``phased`` follows the phase that dominates the
+alliance's activity; ``adaptive`` reads each pulse measurement and shifts effort towards the efforts
+that serve the weakest parameters, without drifting with every agenda (a bounded shift per pulse).
+"""
+
+import numpy as np
+
+from .arrays import ordered_sum
+from .state import State
+from .vocabulary import EFFORT, PULSE_PARAMETERS
+
+FIXED, PHASED, ADAPTIVE = 0.0, 1.0, 2.0
+
+#: Which effort serves each pulse parameter (seed §4's efforts, fig. 7.5's action-phase reading).
+SERVES = {
+    "shared_view": "strategy",
+    "invest_resources": "fundraising",
+    "share_knowledge": "data_collection",
+    "whole_thinking": "strategy",
+    "ambassador": "campaign",
+    "strategy_development": "strategy",
+    "new_solutions": "local_alliances",
+    "testing_solutions": "public_affairs",
+}
+_SERVES = np.zeros((len(PULSE_PARAMETERS), len(EFFORT)))
+for _k, _name in enumerate(PULSE_PARAMETERS):
+    _SERVES[_k, EFFORT[SERVES[_name]]] = 1.0
+
+
+def funded_staff(p, grant_money: np.ndarray) -> np.ndarray:
+    """FTE the month's secretariat grants pay for (R,), capped at the planned staff."""
+    cost = p.secretariat.staff * p.funding.secretariat_cost_mdkk_per_fte_year / 12.0
+    paid = np.minimum(1.0, grant_money / np.where(cost > 0, cost, 1.0))
+    return (p.secretariat.staff * paid)[:, 0]
+
+
+def set_mix(s: State, p, pulsed: bool) -> None:
+    """This month's mix; ``pulsed`` says a pulse was taken last month (for the adaptive policy)."""
+    policy = p.secretariat.policy
+    phased = np.stack([p.secretariat.phased.building, p.secretariat.phased.piloting,
+                       p.secretariat.phased.scaling], axis=1)  # (R, 3, 6)
+    by_phase = np.take_along_axis(phased, s.phase[:, None, None], axis=1)[:, 0]
+    adaptive = _adapt(s, p) if pulsed else s.mix
+    s.mix[:] = np.where(policy == FIXED, p.secretariat.mix,
+                        np.where(policy == PHASED, by_phase, adaptive))
+
+
+def _adapt(s: State, p) -> np.ndarray:
+    """Move ``adaptive_shift`` of the mix towards the efforts behind the weakest pulse scores."""
+    gaps = np.nan_to_num(5.0 - np.nanmean(s.scores, axis=1), nan=0.0)  # (R, 8)
+    want = np.stack([ordered_sum(gaps * _SERVES[:, e]) for e in range(len(EFFORT))], axis=-1)
+    total = ordered_sum(want)[:, None]
+    target = np.where(total > 0, want / np.where(total > 0, total, 1.0), s.mix)
+    shift = p.secretariat.adaptive_shift
+    mixed = (1.0 - shift) * s.mix + shift * target
+    return mixed / ordered_sum(mixed)[:, None]
+
+
+def effort_fte(s: State) -> np.ndarray:
+    """FTE spent on each effort this month (R, 6)."""
+    return s.mix * s.secretariat_staff[:, None]

@@ -1,0 +1,111 @@
+"""The model's state as arrays over (replicate, partner) and (replicate, initiative slot).
+
+Both engines hold exactly this: the Mesa model is a batch of one replicate whose agents read and write
+rows of these arrays, the vectorised engine a batch of many.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from .roster import Roster
+from .vocabulary import EFFORTS, PULSE_PARAMETERS
+
+
+@dataclass
+class State:
+    # partners (R, P)
+    active: np.ndarray  # bool: has joined the alliance
+    board: np.ndarray  # bool: sits on the board once the association exists
+    ab: np.ndarray  # bool: sits on the advisory board once the association exists
+    municipality_mask: np.ndarray  # bool: a municipality, holding the legal authority to test
+    initiator_mask: np.ndarray  # bool: an initiator, in the steering group from the start
+    engagement: np.ndarray  # 0-1
+    rung: np.ndarray  # int 0-7, the trust ladder
+    alignment: np.ndarray  # 0-1, fit between the alliance's goal and the partner's own
+    money_capacity: np.ndarray  # MDKK a year
+    staff_capacity: np.ndarray  # person-months a month
+    knowledge_capacity: np.ndarray  # 0-1
+    perceived: np.ndarray  # perceived progress, result units a month (smoothed)
+    expectation: np.ndarray  # progress the partner expects by now, result units a month
+    sustained: np.ndarray  # engagement smoothed over the ladder's memory
+    invested: np.ndarray  # share of capacity put in, smoothed over the stake's memory
+    closeness: np.ndarray  # 0-1, closeness to the secretariat
+    meetings: np.ndarray  # meetings a month of the partner's bodies
+    staff_given: np.ndarray  # person-months this month
+    money_given: np.ndarray  # MDKK this month, founder grants included
+    knowledge_given: np.ndarray  # 0-1 this month
+    led_results: np.ndarray  # running or scaled initiatives the partner leads
+    # alliance (R,)
+    build: np.ndarray  # 0-1, how far the alliance has built itself (agenda, strategy, organisation)
+    build_gain: np.ndarray  # build added this month
+    barrier: np.ndarray  # 0-1, regulatory barriers to new solutions
+    unshown: np.ndarray  # results produced but not yet communicated, result units
+    visible: np.ndarray  # cumulative visible results, result units
+    visible_flow: np.ndarray  # visible results added this month
+    homes: np.ndarray  # cumulative homes created through the alliance's initiatives
+    dominance: np.ndarray  # 0-1, the largest funder's share of this month's money
+    secretariat_staff: np.ndarray  # FTE the secretariat can pay for this month
+    phase: np.ndarray  # int: index into PHASES
+    mix: np.ndarray  # (R, 6) shares of the secretariat's capacity
+    scores: np.ndarray  # (R, 2, 8) the latest pulse, board and AB (NaN before the first)
+    # initiatives (R, K)
+    stage: np.ndarray  # int: index into STAGES
+    progress: np.ndarray  # months of adequately resourced work in the current stage
+    size: np.ndarray  # scale factor on homes
+    lead: np.ndarray  # int: the leading partner, or -1 for the secretariat
+
+    def copy(self) -> State:
+        return State(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
+
+
+def initial_state(roster: Roster, replicates: int, slots: int, mix: np.ndarray) -> State:
+    """Everyone inactive and at zero; the kernel's month 0 brings the initiators in."""
+    R, P, K = replicates, roster.size, slots
+    zeros_p = np.zeros((R, P))
+    zeros_r = np.zeros(R)
+
+    def tile(values: np.ndarray) -> np.ndarray:
+        return np.tile(values.astype(float), (R, 1))
+
+    return State(
+        active=np.zeros((R, P), dtype=bool),
+        board=np.tile(roster.board, (R, 1)),
+        ab=np.tile(roster.ab, (R, 1)),
+        municipality_mask=np.tile(roster.municipality, (R, 1)),
+        initiator_mask=np.tile(roster.initiator, (R, 1)),
+        engagement=zeros_p.copy(),
+        rung=np.zeros((R, P), dtype=np.int64),
+        alignment=tile(roster.alignment),
+        money_capacity=tile(roster.money),
+        staff_capacity=tile(roster.staff),
+        knowledge_capacity=tile(roster.knowledge),
+        perceived=zeros_p.copy(),
+        expectation=zeros_p.copy(),
+        sustained=zeros_p.copy(),
+        invested=zeros_p.copy(),
+        closeness=zeros_p.copy(),
+        meetings=zeros_p.copy(),
+        staff_given=zeros_p.copy(),
+        money_given=zeros_p.copy(),
+        knowledge_given=zeros_p.copy(),
+        led_results=zeros_p.copy(),
+        build=zeros_r.copy(),
+        build_gain=zeros_r.copy(),
+        barrier=zeros_r.copy(),
+        unshown=zeros_r.copy(),
+        visible=zeros_r.copy(),
+        visible_flow=zeros_r.copy(),
+        homes=zeros_r.copy(),
+        dominance=zeros_r.copy(),
+        secretariat_staff=zeros_r.copy(),
+        phase=np.zeros(R, dtype=np.int64),
+        mix=np.array(mix, dtype=float).reshape(R, len(EFFORTS)).copy(),
+        scores=np.full((R, 2, len(PULSE_PARAMETERS)), np.nan),
+        stage=np.zeros((R, K), dtype=np.int64),
+        progress=np.zeros((R, K)),
+        size=np.ones((R, K)),
+        lead=np.full((R, K), -1, dtype=np.int64),
+    )

@@ -1,0 +1,73 @@
+"""The shared vocabulary of hta_sim (see DESIGN.md): names used in code, tables, docs and figures."""
+
+from typing import Final
+
+#: Trust-ladder rungs 0-7 (seed §3, fig. 3.1-3.2).
+RUNGS: Final = (
+    "skeptical",
+    "curious",
+    "open",
+    "developing",
+    "participating",
+    "initiative_taking",
+    "responsibility_taking",
+    "co_financing",
+)
+RUNG: Final = {name: i for i, name in enumerate(RUNGS)}
+
+#: The secretariat's six tactical efforts (seed §4, fig. 5.2).
+EFFORTS: Final = (
+    "strategy",
+    "local_alliances",
+    "data_collection",
+    "campaign",
+    "public_affairs",
+    "fundraising",
+)
+EFFORT: Final = {name: i for i, name in enumerate(EFFORTS)}
+
+#: The eight pulse parameters, numbered 1-8 (seed §5, appendix 9).
+PULSE_PARAMETERS: Final = (
+    "shared_view",
+    "invest_resources",
+    "share_knowledge",
+    "whole_thinking",
+    "ambassador",
+    "strategy_development",
+    "new_solutions",
+    "testing_solutions",
+)
+
+#: Governing bodies; before the association date the initiators form the steering group.
+BODIES: Final = ("board", "ab")
+STEERING_GROUP: Final = "steering_group"
+
+#: Initiative stages (seed §8); 0 marks an empty slot.
+STAGES: Final = ("empty", "idea", "pilot", "running", "scaled", "failed")
+STAGE: Final = {name: i for i, name in enumerate(STAGES)}
+
+#: The phase that dominates the alliance's activity (seed §6), read from state.
+PHASES: Final = ("building", "piloting", "scaling")
+
+#: Sectors of the organisations the seed names (seed §1, §7).
+SECTORS: Final = (
+    "foundation",
+    "municipality",
+    "municipal_association",
+    "state_agency",
+    "social_housing",
+    "pension_investor",
+    "private_company",
+    "ngo",
+    "user_organisation",
+    "education",
+)
+
+#: The seed's own October 2018 state scores (appendix 9.1, 9.2), parameters 1-8.
+SEED_SCORES_2018: Final = {
+    "board": (5, 4, 4, 3, 3, 5, 3, 2),
+    "ab": (5, 2, 4, 2, 3, 4, 2, 2),
+}
+
+#: The alliance's goal: a home for every homeless young person (~2,300) by 2027 (seed §1).
+HOMES_GOAL: Final = 2300

@@ -1,0 +1,103 @@
+"""The command line: results on good input; one line, exit 2 and nothing written on bad input."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from hta_sim.cli import main
+
+
+def _cli(tmp_path, *args):
+    """Run hta-sim in a subprocess so we see exactly what a user sees."""
+    proc = subprocess.run([sys.executable, "-m", "hta_sim.cli", *args], capture_output=True,
+                          text=True, cwd=tmp_path, timeout=300)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def _scenario(tmp_path, text):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    return str(path)
+
+
+BAD_SCENARIOS = {
+    "unknown key": ('[engagement]\nbaseline = 0.5\n', "engagement.baseline"),
+    "unknown section": ('[engagment]\nbase = 0.5\n', "engagment"),
+    "wrong type": ('[engagement]\nbase = "high"\n', "engagement.base"),
+    "out of range": ('[engagement]\nresponse = 1.7\n', "engagement.response"),
+    "mix not summing to 1": ('[secretariat.mix]\nstrategy = 0.9\n', "secretariat.mix"),
+    "bad month": ('[time]\nassociation = "2017-13"\n', "time.association"),
+    "bad policy": ('[secretariat]\npolicy = "random"\n', "secretariat.policy"),
+    "bad switch": ('[mechanisms]\nstake = "maybe"\n', "mechanisms.stake"),
+    "not toml": ('[engagement\nbase = 0.5\n', "not valid TOML"),
+    "unknown partner": ('[roster]\nexclude = ["nobody"]\n', "roster.exclude"),
+    "unknown extends": ('extends = "no-such-preset"\n', "no-such-preset"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_SCENARIOS))
+def test_bad_scenario_one_line_exit_2_nothing_written(tmp_path, case):
+    text, field = BAD_SCENARIOS[case]
+    code, out, err = _cli(tmp_path, "run", "--scenario", _scenario(tmp_path, text),
+                          "--replicates", "2", "--out", "res")
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1, err
+    assert field in err and "Traceback" not in err
+    assert not (tmp_path / "res").exists()
+
+
+@pytest.mark.parametrize("args, field", [
+    (["--replicates", "0"], "--replicates"),
+    (["--replicates", "many"], "--replicates"),
+    (["--seed", "-3"], "--seed"),
+    (["--format", "xlsx"], "--format"),
+    (["--scenario", "missing.toml"], "missing.toml"),
+    (["--scenario", "no-such-preset"], "no-such-preset"),
+])
+def test_bad_cli_values(tmp_path, args, field):
+    code, _, err = _cli(tmp_path, "run", *args, "--out", "res")
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and field in err
+    assert not (tmp_path / "res").exists()
+
+
+def test_unreadable_file(tmp_path):
+    path = tmp_path / "dir.toml"
+    path.mkdir()
+    code, _, err = _cli(tmp_path, "run", "--scenario", str(path), "--out", "res")
+    assert code == 2 and "cannot be read" in err and not (tmp_path / "res").exists()
+
+
+def test_out_folder_not_empty(tmp_path):
+    (tmp_path / "res").mkdir()
+    (tmp_path / "res" / "keep.txt").write_text("x")
+    code, _, err = _cli(tmp_path, "run", "--replicates", "2", "--out", "res")
+    assert code == 2 and "--out" in err
+
+
+def test_run_writes_tables_figures_and_manifest(tmp_path):
+    code = main(["run", "--replicates", "3", "--seed", "4", "--out", str(tmp_path / "r"),
+                 "--format", "csv"])
+    assert code == 0
+    files = {p.name for p in (tmp_path / "r").iterdir()}
+    assert {"trajectories.csv", "pulse.csv", "summary.csv", "manifest.json", "fig71_engagement.png",
+            "trust_ladder.png", "homes.png", "pulse_radar.png"} <= files
+    manifest = json.loads((tmp_path / "r" / "manifest.json").read_text())
+    assert manifest["seed"] == 4 and manifest["replicates"] == 3
+    assert manifest["scenario"]["name"] == "baseline" and len(manifest["scenario_hash"]) == 16
+    assert manifest["version"] and manifest["created"] and manifest["command"]
+
+
+def test_scenario_files_extend_presets(tmp_path):
+    path = _scenario(tmp_path, 'extends = "baseline"\nname = "mine"\n[mechanisms]\nstake = false\n')
+    from hta_sim import load
+
+    s = load(path)
+    assert s.name == "mine" and not s.mechanisms.stake and s.mechanisms.results_lag
+
+
+def test_scenarios_lists_presets(capsys):
+    assert main(["scenarios"]) == 0
+    assert "baseline" in capsys.readouterr().out
