@@ -101,3 +101,50 @@ def test_scenario_files_extend_presets(tmp_path):
 def test_scenarios_lists_presets(capsys):
     assert main(["scenarios"]) == 0
     assert "baseline" in capsys.readouterr().out
+
+
+BAD_LEVERS = {
+    "negative pool": ('[development_pool]\nenabled = true\nmdkk_per_year = -1\n',
+                      "development_pool.mdkk_per_year"),
+    "pool selection": ('[development_pool]\nselection = "random"\n', "development_pool.selection"),
+    "pool funder": ('[development_pool]\nenabled = true\nfunders = ["nobody"]\n', "nobody"),
+    "ab change": ('[advisory_board]\nchange = "drop"\n', "advisory_board.change"),
+    "funders share": ('[more_funders]\nshare = 1.5\n', "more_funders.share"),
+    "funders partner": ('[more_funders]\nenabled = true\npartners = ["nobody"]\n', "nobody"),
+    "join probability": ('[new_partners]\njoin_probability = 2\n', "new_partners.join_probability"),
+    "funding end": ('[secretariat]\nfunding_ends = "2021"\n', "secretariat.funding_ends"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_LEVERS))
+def test_bad_lever_values(tmp_path, case):
+    text, field = BAD_LEVERS[case]
+    code, _, err = _cli(tmp_path, "run", "--scenario", _scenario(tmp_path, text), "--out", "res")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and field in err, err
+    assert not (tmp_path / "res").exists()
+
+
+def test_scenario_show_and_diff(capsys):
+    assert main(["scenario", "show", "development-pool-2019"]) == 0
+    shown = capsys.readouterr().out
+    assert "[development_pool]" in shown and "enabled = true" in shown and "[engagement]" in shown
+    assert main(["scenario", "diff", "baseline", "ab-revitalised"]) == 0
+    diff = capsys.readouterr().out
+    assert "advisory_board.change" in diff and "'keep'  ->  'revitalise'" in diff
+    assert "engagement.base" not in diff
+
+
+def test_presets_state_only_what_differs():
+    """A preset extends the baseline and names only its own lever's section (and name/description)."""
+    import tomllib
+    from importlib import resources
+
+    from hta_sim import preset_names
+
+    for name in preset_names():
+        data = tomllib.loads(resources.files("hta_sim.presets").joinpath(f"{name}.toml").read_text())
+        if name == "baseline":
+            continue
+        assert data.pop("extends") == "baseline"
+        data.pop("name"), data.pop("description")
+        assert len(data) >= 1 and not {"engagement", "results_lag", "trust_ladder"} & set(data)

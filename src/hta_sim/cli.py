@@ -45,7 +45,23 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default=None, help="result folder (default results/run/<scenario>)")
     run.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     run.add_argument("--engine", choices=("vectorized", "mesa"), default="vectorized")
-    sub.add_parser("scenarios", help="list the preset scenarios")
+    sub.add_parser("scenarios", help="list the preset scenarios, one line each")
+    cmp = sub.add_parser("compare", help="compare scenarios on common random numbers")
+    cmp.add_argument("scenarios", nargs="+", help="preset names or TOML paths; the first is the reference")
+    cmp.add_argument("--replicates", type=_positive, default=200)
+    cmp.add_argument("--seed", type=_seed, default=0)
+    cmp.add_argument("--out", default=None, help="result folder (default results/compare/<first>-vs-...)")
+    cmp.add_argument("--posterior", default=None,
+                     help="CSV of parameter draws (default: the calibration's, when shipped)")
+    cmp.add_argument("--fixed-parameters", action="store_true",
+                     help="keep every scenario's parameter values; chance is the only uncertainty")
+    scen = sub.add_parser("scenario", help="show or compare scenario definitions")
+    scen_sub = scen.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    show = scen_sub.add_parser("show", help="print a scenario fully resolved, as TOML")
+    show.add_argument("name", help="a preset name or a TOML path")
+    dif = scen_sub.add_parser("diff", help="print the fields in which two scenarios differ")
+    dif.add_argument("a")
+    dif.add_argument("b")
     return p
 
 
@@ -62,12 +78,54 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "run":
         return _run(args)
     if args.command == "scenarios":
-        from .scenario import load, preset_names
+        from .scenario import load, preset_names, summary_line
 
         for name in preset_names():
-            print(f"{name:24s} {load(name).description.splitlines()[0] if load(name).description else ''}")
+            print(f"{name:24s} {summary_line(load(name))}")
         return 0
+    if args.command == "scenario":
+        return _scenario(args)
+    if args.command == "compare":
+        return _compare(args)
     raise AssertionError(args.command)
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .analysis import compare
+    from .analysis.posterior import load_posterior
+    from .results import check_out
+    from .scenario import load
+
+    if len(args.scenarios) < 2:
+        raise InputError(f"field 'scenarios' = {args.scenarios}: give at least two scenarios")
+    names = [load(s).name for s in args.scenarios]
+    out = Path(args.out or f"results/compare/{'-vs-'.join(names[:4])}")
+    check_out(out)
+    posterior = None if args.fixed_parameters else load_posterior(args.posterior)
+    cmp = compare.run(args.scenarios, args.replicates, args.seed, posterior, progress=True)
+    compare.save(cmp, out)
+    table = cmp.table()
+    show = table[table["outcome"].isin(["engagement_2021", "dip_depth", "homes_2027"])]
+    print(show.drop(columns="label").round(3).to_string(index=False))
+    print(f"\nparameter uncertainty: {cmp.posterior}\nwrote {out}/")
+    return 0
+
+
+def _scenario(args: argparse.Namespace) -> int:
+    from .scenario import diff, load, to_toml
+
+    if args.action == "show":
+        print(to_toml(load(args.name)), end="")
+        return 0
+    a, b = load(args.a), load(args.b)
+    rows = diff(a, b)
+    width = max((len(k) for k, _, _ in rows), default=5)
+    print(f"{'field':{width}s}  {a.name}  ->  {b.name}")
+    for key, va, vb in rows:
+        print(f"{key:{width}s}  {va!r}  ->  {vb!r}")
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:

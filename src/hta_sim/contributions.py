@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .arrays import ordered_sum
+from .levers import development_pool
 from .mechanisms import crowding_out
 from .mechanisms.trust_ladder import can
 from .params import Layout
@@ -43,7 +44,9 @@ def contribute(s: State, p, layout: Layout, t: int, fundraising_fte: np.ndarray)
     s.staff_given[:] = s.staff_capacity * e * can(s, "lend_staff")
     co_finance = s.money_capacity / 12.0 * e * can(s, "co_finance") * crowding_out.money_factor(s, p)
     founder, to_initiatives, secretariat_money = grants(layout, p, t, s.engagement.shape[1])
-    s.money_given[:] = co_finance + founder
+    pool = development_pool.pay_in(s, p, layout, t)
+    s.cofinance_given[:] = co_finance
+    s.money_given[:] = co_finance + founder + pool
     raised = fundraising_fte * p.funding.fundraising_mdkk_per_fte_month[:, 0]
     s.dominance[:] = crowding_out.dominance(s.money_given)
     return Pools(staff=ordered_sum(s.staff_given),

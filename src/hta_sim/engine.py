@@ -22,7 +22,11 @@ DEFAULT_CHUNK = 2000
 
 
 def roster_of(scenario: Scenario) -> Roster:
-    return load_roster(scenario.roster.file, scenario.roster.exclude)
+    """The scenario's partners: its roster, plus the pilot municipalities the new_partners lever may
+    bring (inactive until they join). Their slots follow the named partners', so the others' random
+    draws stay the same with the lever on or off."""
+    pilots = scenario.new_partners.count if scenario.new_partners.enabled else 0
+    return load_roster(scenario.roster.file, scenario.roster.exclude, pilots)
 
 
 def check(scenario: Scenario) -> None:
@@ -36,7 +40,8 @@ def start(scenarios: Sequence[Scenario], roster: Roster, seed: int, replicates: 
     slots = scenarios[0].initiatives.slots
     if any(s.initiatives.slots != slots for s in scenarios):
         raise ValueError("scenarios in one batch must share initiatives.slots")
-    noise = streams.draw(seed, replicates, layout.steps, slots, roster.slots)
+    levers = any(s.development_pool.enabled or s.board_ownership.enabled for s in scenarios)
+    noise = streams.draw(seed, replicates, layout.steps, slots, roster.slots, levers)
     state = initial_state(roster, len(replicates), slots, p.secretariat.mix)
     return layout, p, noise, state
 

@@ -150,3 +150,33 @@ def standard(res: Results, folder: Path) -> list[str]:
         plt.close(fig)
         written.append("pulse_radar.png")
     return written
+
+
+def comparison(traj: pd.DataFrame, order: list[str]) -> plt.Figure:
+    """Engagement and homes per scenario (median, 90 % band), and each scenario's paired difference
+    in engagement from the first (median, 90 % band)."""
+    fig, axes = plt.subplots(1, 3, figsize=(16, 4.8))
+    colours = plt.cm.tab10(np.arange(len(order)) % 10)
+    wide = traj.pivot_table(index=["replicate", "date"], columns="scenario",
+                            values=["engagement_mean", "homes_created"])
+    for colour, name in zip(colours, order, strict=True):
+        for ax, col in zip(axes[:2], ("engagement_mean", "homes_created"), strict=True):
+            g = wide[(col, name)].groupby(level="date")
+            ax.fill_between(g.median().index, g.quantile(0.05), g.quantile(0.95), color=colour,
+                            alpha=0.12, lw=0)
+            ax.plot(g.median().index, g.median(), color=colour, lw=2, label=name)
+        if name != order[0]:
+            diff = (wide[("engagement_mean", name)] - wide[("engagement_mean", order[0])])
+            g = diff.groupby(level="date")
+            axes[2].fill_between(g.median().index, g.quantile(0.05), g.quantile(0.95),
+                                 color=colour, alpha=0.15, lw=0)
+            axes[2].plot(g.median().index, g.median(), color=colour, lw=2, label=name)
+    axes[0].set_title("Mean partner engagement")
+    axes[0].set_ylim(0, 1)
+    axes[1].set_title("Homes created (cumulative)")
+    axes[2].axhline(0, color="black", lw=0.8)
+    axes[2].set_title(f"Engagement minus {order[0]}, same replicates")
+    axes[0].legend(fontsize=7, loc="lower left")
+    fig.suptitle("Scenario comparison: median and 90 % band over replicates (paired)")
+    fig.tight_layout()
+    return fig

@@ -14,6 +14,7 @@ import numpy as np
 
 from .arrays import ordered_sum
 from .contributions import Pools
+from .levers import board_ownership, development_pool, results_communication
 from .mechanisms import regulatory_barriers, secretariat_overload
 from .mechanisms.trust_ladder import can
 from .state import State
@@ -30,13 +31,18 @@ class MonthNoise:
     lead: np.ndarray  # (R, P) uniform
     launch: np.ndarray  # (R, K) uniform
     transition: np.ndarray  # (R, K) uniform
+    pool_pick: np.ndarray | None = None  # (R,) uniform, the lever stream
+    takeover: np.ndarray | None = None  # (R, K) uniform, the lever stream
 
 
-def advance(s: State, p, pools: Pools, effort: np.ndarray, noise: MonthNoise) -> np.ndarray:
+def advance(s: State, p, t: int, pools: Pools, effort: np.ndarray, noise: MonthNoise) -> np.ndarray:
     """One month of the pipeline; returns the result units produced this month (R,)."""
     on = p.initiatives.enabled[:, 0] > 0
     before = s.stage.copy()
-    _new_idea(s, p, effort, noise, on)
+    _new_idea(s, p, t, effort, noise, on)
+    if noise.pool_pick is not None:
+        _pool_idea(s, p, noise.pool_pick, on)
+        board_ownership.take_over(s, p, t, noise.takeover)
     pace = _adequacy(s, p, pools) * secretariat_overload.factor(s.stage, s.lead, effort, p)
     _launch(s, p, pace, noise.launch)
     _mature(s, p, pace, effort, noise.transition)
@@ -47,18 +53,19 @@ def advance(s: State, p, pools: Pools, effort: np.ndarray, noise: MonthNoise) ->
     return p.initiatives.milestone_units[:, 0] * milestones + p.initiatives.home_units[:, 0] * homes
 
 
-def communicate(s: State, p, produced: np.ndarray, effort: np.ndarray) -> None:
+def communicate(s: State, p, t: int, produced: np.ndarray, effort: np.ndarray) -> None:
     """Results join the unshown backlog; data collection and the campaign make a share visible."""
     fte = effort[:, EFFORT["data_collection"]] + effort[:, EFFORT["campaign"]]
     q = p.initiatives
-    rate = np.minimum(1.0, q.communication_base[:, 0] + q.communication_per_fte[:, 0] * fte)
+    rate = np.minimum(1.0, q.communication_base[:, 0] + q.communication_per_fte[:, 0] * fte
+                      + results_communication.extra_visibility(p, t))
     s.unshown += produced
     s.visible_flow[:] = rate * s.unshown
     s.unshown -= s.visible_flow
     s.visible += s.visible_flow
 
 
-def _new_idea(s: State, p, effort: np.ndarray, noise: MonthNoise, on: np.ndarray) -> None:
+def _new_idea(s: State, p, t: int, effort: np.ndarray, noise: MonthNoise, on: np.ndarray) -> None:
     q = p.initiatives
     sec_fte = effort[:, EFFORT["strategy"]] + effort[:, EFFORT["local_alliances"]]
     proposers = np.where(can(s, "propose"), s.engagement * s.knowledge_capacity, 0.0)
@@ -72,23 +79,41 @@ def _new_idea(s: State, p, effort: np.ndarray, noise: MonthNoise, on: np.ndarray
     s.progress[rows, slot[rows]] = 0.0
     spread = q.size_spread[:, 0]
     s.size[rows, slot[rows]] = (1.0 + spread * (2.0 * noise.size - 1.0))[rows]
-    s.lead[rows, slot[rows]] = _lead(s, noise.lead)[rows]
+    s.lead[rows, slot[rows]] = _lead(s, p, t, noise.lead)[rows]
+    s.pooled[rows, slot[rows]] = False
 
 
-def _lead(s: State, u: np.ndarray) -> np.ndarray:
+def _pool_idea(s: State, p, pick: np.ndarray, on: np.ndarray) -> None:
+    """The development pool funds one proposal a month while its budget lasts (levers)."""
+    who = development_pool.proposer(s, p, pick)
+    empty = s.stage == 0
+    slot = np.argmax(empty, axis=-1)
+    funded = on & (who >= 0) & empty.any(axis=-1)
+    rows = np.nonzero(funded)[0]
+    s.stage[rows, slot[rows]] = IDEA
+    s.progress[rows, slot[rows]] = 0.0
+    s.size[rows, slot[rows]] = 1.0
+    s.lead[rows, slot[rows]] = who[rows]
+    s.pooled[rows, slot[rows]] = True
+    development_pool.spend(s, p, funded)
+
+
+def _lead(s: State, p, t: int, u: np.ndarray) -> np.ndarray:
     """A partner at the leading rung takes the idea (the keenest, with chance); else the secretariat."""
-    bid = np.where(can(s, "lead"), s.engagement * u, -1.0)
+    may = can(s, "lead") | board_ownership.may_lead(s, p, t)
+    bid = np.where(may, s.engagement * u, -1.0)
     best = np.argmax(bid, axis=-1)
     return np.where(np.max(bid, axis=-1) > 0, best, -1)
 
 
 def _adequacy(s: State, p, pools: Pools) -> np.ndarray:
-    """How fully this month's staff and money cover the pilots and running solutions (R, 1)."""
+    """How fully this month's staff and money cover each pilot and running solution (R, K);
+    the development pool covers the money of the initiatives it funds."""
     q = p.initiatives
     working = np.sum((s.stage >= PILOT) & (s.stage <= RUNNING), axis=-1)[:, None] + 1.0
     staff = np.minimum(1.0, pools.staff[:, None] / (q.staff_need * working))
     money = np.minimum(1.0, pools.money[:, None] / (q.money_need * working))
-    return staff * money
+    return staff * np.where(s.pooled, 1.0, money)
 
 
 def _launch(s: State, p, pace: np.ndarray, u: np.ndarray) -> None:

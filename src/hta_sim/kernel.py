@@ -13,6 +13,7 @@ import numpy as np
 
 from . import contributions, initiatives, phases, pulse, secretariat
 from .arrays import masked_mean
+from .levers import advisory_board, new_partners, results_communication
 from .mechanisms import (
     board_ab_split,
     crowding_out,
@@ -31,8 +32,10 @@ from .streams import Noise
 def step(s: State, p, layout: Layout, t: int, noise: Noise) -> bool:
     """Advance state ``s`` by month ``t`` in place; returns whether a pulse was taken."""
     month = noise.at(t)
-    joining = _join(s, p, t)
+    joining = _join(s, p, t, month.lead)
+    advisory_board.dissolve(s, p, t)
     board_ab_split.roles(s, p, t)
+    advisory_board.revitalise(s, p, t)
     _welcome(s, p, joining, month.engagement0)
     pools = contributions.contribute(s, p, layout, t, secretariat.effort_fte(s)[:, -1])
     s.secretariat_staff[:] = secretariat.funded_staff(p, pools.secretariat_money)
@@ -40,11 +43,11 @@ def step(s: State, p, layout: Layout, t: int, noise: Noise) -> bool:
     effort = secretariat.effort_fte(s)
     _build(s, p, effort)
     moves = initiatives.MonthNoise(month.idea, month.size, month.lead, month.launch,
-                                   month.transition)
-    produced = initiatives.advance(s, p, pools, effort, moves)
-    initiatives.communicate(s, p, produced, effort)
+                                   month.transition, month.pool_pick, month.takeover)
+    produced = initiatives.advance(s, p, t, pools, effort, moves)
+    initiatives.communicate(s, p, t, produced, effort)
     regulatory_barriers.erode(s, p, effort)
-    results_lag.perceive(s, p, results_lag.progress(s, p))
+    results_lag.perceive(s, p, results_lag.progress(s, p), results_communication.reach(s, p, t))
     stake.remember(s, p)
     _engage(s, p, t, month.engagement)
     trust_ladder.climb_and_fall(s, p, month.ladder)
@@ -55,19 +58,23 @@ def step(s: State, p, layout: Layout, t: int, noise: Noise) -> bool:
     return False
 
 
-def _join(s: State, p, t: int) -> np.ndarray:
-    """Initiators join at the start, the others at the association date (a dated event).
+def _join(s: State, p, t: int, u: np.ndarray) -> np.ndarray:
+    """Initiators join at the start, the other named partners at the association date (a dated
+    event), pilot municipalities when the new_partners lever brings them (``u``: their draws).
 
     Newcomers take the alliance's current view of progress and expectations, and their role's rung.
     """
     initiator = s.initiator_mask
-    due = np.where(initiator, t >= 0, t >= p.time.association) & ~s.active
+    named = np.where(initiator, t >= 0, t >= p.time.association) & ~s.candidate_mask
+    pilots = new_partners.arrivals(s, p, t, u)
+    due = (named | pilots) & ~s.active & ~s.left
     if t == 0:
         s.barrier[:] = p.regulatory_barriers.initial[:, 0]
     if not due.any():
         return due
     q = p.trust_ladder
     joiner = np.where(s.board, q.start_rung_board_joiner, q.start_rung_ab_joiner)
+    joiner = np.where(s.candidate_mask, p.new_partners.rung, joiner)
     rung = np.where(initiator, q.start_rung_initiator, joiner).astype(np.int64)
     s.rung[:] = np.where(due, rung, s.rung)
     s.perceived[:] = np.where(due, _mean_or(s, s.perceived, 0.0), s.perceived)

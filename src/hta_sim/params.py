@@ -7,9 +7,10 @@ The structure (time span, pulse dates, grants' partners and purposes, roster) is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 import numpy as np
 from pydantic import BaseModel
@@ -17,10 +18,11 @@ from pydantic import BaseModel
 from .calendar import parse_month
 from .errors import InputError
 from .roster import Roster
-from .scenario import Mix, Scenario
+from .scenario import Grant, Mix, Scenario
 from .vocabulary import EFFORTS
 
 NEVER = 10**6  # a step index that never comes
+_MONTH = re.compile(r"^\d{4}-\d{2}$")  # optional months (None) are the schema's only optional values
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Layout:
     pulse_steps: tuple[int, ...]
     grant_partner: np.ndarray  # (G,) partner index of each grant
     grant_secretariat: np.ndarray  # (G,) bool: the grant pays the secretariat
+    pool_funders: np.ndarray  # (F,) partner indices paying into the development pool
 
 
 def layout_of(scenario: Scenario, roster: Roster) -> Layout:
@@ -41,14 +44,43 @@ def layout_of(scenario: Scenario, roster: Roster) -> Layout:
     if any(s < 0 or s >= steps for s in pulses):
         raise InputError(f"scenario field 'time.pulse_dates' = {scenario.time.pulse_dates}: "
                          f"every date must lie between {scenario.time.start} and {scenario.time.end}")
-    grants = scenario.funding.grants
+    grants = all_grants(scenario)
     return Layout(
         start=start,
         steps=steps,
         pulse_steps=tuple(pulses),
         grant_partner=np.array([roster.index(g.partner) for g in grants], dtype=np.int64),
         grant_secretariat=np.array([g.purpose == "secretariat" for g in grants], dtype=bool),
+        pool_funders=np.array([roster.index(f) for f in scenario.development_pool.funders],
+                              dtype=np.int64),
     )
+
+
+def all_grants(s: Scenario) -> list[Grant]:
+    """The grants in force: the founders', with the more_funders lever's changes.
+
+    From the lever's start, the other funders pay ``share`` of each founders' initiative grant
+    (the total is unchanged) plus ``mdkk_per_year`` each of their own. The pieces exist with zero
+    amounts when the lever is off, so that every scenario has the same grant structure.
+    """
+    more = s.more_funders
+    share = more.share if more.enabled else 0.0
+    own = more.mdkk_per_year if more.enabled else 0.0
+    pieces: list[Grant] = []
+    for g in s.funding.grants:
+        if g.purpose == "secretariat":
+            pieces.append(g)
+            continue
+        after = max(g.start, more.start)
+        before_end = more.start if g.end is None else min(g.end, more.start)
+        pieces.append(g.model_copy(update={"end": before_end}))
+        pieces.append(g.model_copy(update={"start": after, "mdkk_per_year": g.mdkk_per_year * (1 - share)}))
+        pieces += [Grant(partner=f, purpose="initiatives", start=after, end=g.end,
+                         mdkk_per_year=g.mdkk_per_year * share / len(more.partners))
+                   for f in more.partners]
+    pieces += [Grant(partner=f, purpose="initiatives", mdkk_per_year=own, start=more.start)
+               for f in more.partners]
+    return pieces
 
 
 def compile_params(scenarios: list[Scenario], roster: Roster) -> tuple[Layout, SimpleNamespace]:
@@ -62,11 +94,17 @@ def compile_params(scenarios: list[Scenario], roster: Roster) -> tuple[Layout, S
 
 
 def _leaves(s: Scenario, start: int) -> dict[str, Any]:
-    """Flat dotted names -> numeric values (or (6,) mixes, or (G,) grant arrays) of one scenario."""
+    """Flat dotted names -> numeric values (or (6,) mixes, or (G,) grant arrays) of one scenario.
+
+    Months become step indices (an unset end month: NEVER); a choice among words becomes the
+    index of the word in its allowed list.
+    """
     out: dict[str, Any] = {}
 
     def walk(model: Any, prefix: str) -> None:
-        for name in type(model).model_fields:
+        for name, info in type(model).model_fields.items():
+            if name == "roster":  # structure, shared by the batch
+                continue
             value = getattr(model, name)
             key = prefix + name
             if isinstance(value, Mix):
@@ -75,12 +113,12 @@ def _leaves(s: Scenario, start: int) -> dict[str, Any]:
                 walk(value, key + ".")
             elif isinstance(value, bool | int | float):
                 out[key] = float(value)
+            elif value is None or (isinstance(value, str) and _MONTH.match(value)):
+                out[key] = float(parse_month(value) - start) if value else float(NEVER)
+            elif get_origin(info.annotation) is Literal:
+                out[key] = float(get_args(info.annotation).index(value))
     walk(s, "")
-    out["time.association"] = float(parse_month(s.time.association) - start)
-    ends = s.secretariat.funding_ends
-    out["secretariat.funding_ends"] = float(parse_month(ends) - start if ends else NEVER)
-    out["secretariat.policy"] = float(("fixed", "phased", "adaptive").index(s.secretariat.policy))
-    grants = s.funding.grants
+    grants = all_grants(s)
     out["funding.amount"] = np.array([g.mdkk_per_year / 12.0 for g in grants])
     out["funding.start"] = np.array([float(parse_month(g.start) - start) for g in grants])
     out["funding.end"] = np.array([float(parse_month(g.end) - start) if g.end else float(NEVER)

@@ -19,8 +19,9 @@ from .vocabulary import BODIES, EFFORTS, PHASES, PULSE_PARAMETERS, RUNGS, STAGES
 
 SCALARS = (
     "engagement_mean", "engagement_board", "engagement_ab", "visible_results", "homes_created",
-    "money_contributed", "staff_contributed", "knowledge_contributed", "build_level",
-    "regulatory_barrier", "secretariat_staff", "dominance", "active_partners",
+    "money_contributed", "money_others", "money_cofinancing", "staff_contributed",
+    "knowledge_contributed", "build_level", "regulatory_barrier", "secretariat_staff", "dominance",
+    "pool_budget", "active_partners", "initiatives_partner_led",
 )
 COUNTS = tuple(f"rung_{r}" for r in RUNGS) + tuple(f"initiatives_{s}" for s in STAGES[1:])
 SHARES = tuple(f"effort_{e}" for e in EFFORTS)
@@ -50,6 +51,11 @@ class Recorder:
         c["visible_results"][:, t] = s.visible
         c["homes_created"][:, t] = s.homes
         c["money_contributed"][:, t] = ordered_sum(s.money_given)
+        c["money_others"][:, t] = c["money_contributed"][:, t] - np.max(s.money_given, axis=-1)
+        c["money_cofinancing"][:, t] = ordered_sum(s.cofinance_given)
+        c["pool_budget"][:, t] = s.pool_budget
+        working = (s.stage >= STAGES.index("idea")) & (s.stage <= STAGES.index("scaled"))
+        c["initiatives_partner_led"][:, t] = np.sum(working & (s.lead >= 0), axis=-1)
         c["staff_contributed"][:, t] = ordered_sum(s.staff_given)
         c["knowledge_contributed"][:, t] = ordered_sum(s.knowledge_given)
         c["build_level"][:, t] = s.build
@@ -82,7 +88,7 @@ class Recorder:
         for name in (*SCALARS, *COUNTS, *SHARES):
             frame[name] = self.columns[name].ravel()
         df = pd.DataFrame(frame)
-        for name in (*COUNTS, "active_partners"):
+        for name in (*COUNTS, "active_partners", "initiatives_partner_led"):
             df[name] = df[name].astype(np.int64)
         df["phase"] = pd.Categorical(df["phase"], categories=PHASES)
         return df

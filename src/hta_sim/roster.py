@@ -36,7 +36,7 @@ class PartnerEntry(BaseModel):
     name: str
     sector: Literal[SECTORS]  # type: ignore[valid-type]
     initiator: bool
-    body: Literal["board", "ab", "both"]
+    body: Literal["board", "ab", "both", "none"]
     slot: Annotated[int, Field(ge=0, le=100_000)]
     money: Annotated[float, Field(ge=0.0)] | None = None
     staff: Annotated[float, Field(ge=0.0)] | None = None
@@ -78,6 +78,7 @@ class Roster:
     knowledge: np.ndarray  # 0-1
     alignment: np.ndarray  # 0-1: how well the alliance's goal fits the partner's own goals
     municipality: np.ndarray  # bool: holds the legal authority to test and anchor solutions
+    candidate: np.ndarray  # bool: a pilot municipality that may join later (new_partners lever)
 
     @property
     def size(self) -> int:
@@ -91,8 +92,13 @@ class Roster:
                              f"{', '.join(self.ids)}") from None
 
 
-def load_roster(path: str | Path | None = None, exclude: list[str] | tuple[str, ...] = ()) -> Roster:
-    """The seed's roster, or a user's roster TOML; minus the partners named in ``exclude``."""
+def load_roster(path: str | Path | None = None, exclude: list[str] | tuple[str, ...] = (),
+                candidates: int = 0) -> Roster:
+    """The seed's roster, or a user's roster TOML; minus the partners named in ``exclude``.
+
+    ``candidates`` pilot municipalities are appended (after every named partner, on new slots):
+    they sit on no body and join only through the new_partners lever.
+    """
     label = str(path) if path else "seed roster"
     try:
         text = (Path(path).read_text("utf-8") if path
@@ -113,10 +119,16 @@ def load_roster(path: str | Path | None = None, exclude: list[str] | tuple[str, 
     kept = [p for p in data.partners if p.id not in set(exclude)]
     if not kept:
         raise InputError("scenario field 'roster.exclude': at least one partner must remain")
-    return _arrays(kept, data.sectors)
+    if candidates and "municipality" not in data.sectors:
+        raise InputError("scenario field 'new_partners.count': the roster has no municipality profile")
+    first = max(p.slot for p in data.partners) + 1
+    pilots = [PartnerEntry(id=f"pilot_municipality_{k + 1}", name=f"Pilot municipality {k + 1}",
+                           sector="municipality", initiator=False, body="none", slot=first + k)
+              for k in range(candidates)]
+    return _arrays(kept + pilots, data.sectors, len(kept))
 
 
-def _arrays(partners: list[PartnerEntry], sectors: dict[str, SectorProfile]) -> Roster:
+def _arrays(partners: list[PartnerEntry], sectors: dict[str, SectorProfile], named: int) -> Roster:
     def resource(attr: str) -> np.ndarray:
         values = [getattr(p, attr) if getattr(p, attr) is not None else getattr(sectors[p.sector], attr)
                   for p in partners]
@@ -135,4 +147,5 @@ def _arrays(partners: list[PartnerEntry], sectors: dict[str, SectorProfile]) -> 
         knowledge=resource("knowledge"),
         alignment=resource("alignment"),
         municipality=np.array([p.sector == "municipality" for p in partners]),
+        candidate=np.arange(len(partners)) >= named,
     )

@@ -211,6 +211,71 @@ class Funding(Section):
     fundraising_mdkk_per_fte_month: Positive = 0.1
 
 
+# --- levers (seed §9: the evaluation's recommendations) ------------------------------------------
+
+
+class DevelopmentPool(Section):
+    """A small development pool, run by the alliance, inviting proposals (seed §9)."""
+
+    enabled: bool = False
+    funders: Annotated[list[str], Field(min_length=1)] = ["bikubenfonden"]
+    mdkk_per_year: Annotated[float, Field(ge=0.0, le=100.0)] = 2.0
+    start: Month = "2019-01"
+    end: Month | None = None
+    proposer_rung: Annotated[int, Field(ge=0, le=7)] = 4
+    selection: Literal["keenest", "lottery"] = "keenest"
+    grant_mdkk: Annotated[float, Field(gt=0.0, le=100.0)] = 0.5
+
+
+class AdvisoryBoard(Section):
+    """Revitalise the AB (meets more, clear roles) or dissolve it (seed §9)."""
+
+    change: Literal["keep", "revitalise", "dissolve"] = "keep"
+    date: Month = "2019-01"
+    meetings_per_year: Annotated[float, Field(ge=0.0, le=52.0)] = 8.0
+    closeness: Share = 0.8
+    dissolve_to: Literal["leave", "board"] = "board"
+
+
+class BoardOwnership(Section):
+    """Board members own working groups and lead initiatives instead of the secretariat (seed §9)."""
+
+    enabled: bool = False
+    start: Month = "2019-01"
+    takeover_rate: Rate = 0.2
+    lead_rung: Annotated[int, Field(ge=0, le=7)] = 4
+
+
+class ResultsCommunication(Section):
+    """A simple, regular overview of launched initiatives and results (seed §9)."""
+
+    enabled: bool = False
+    start: Month = "2019-01"
+    visibility: Rate = 0.15
+    reach: Share = 1.0
+
+
+class NewPartners(Section):
+    """Pilot municipalities attached to the alliance (seed §9; §7: they join on seeing a solution work)."""
+
+    enabled: bool = False
+    start: Month = "2019-01"
+    count: Annotated[int, Field(ge=0, le=100)] = 5
+    join_probability: Rate = 0.05
+    rung: Annotated[int, Field(ge=0, le=7)] = 3
+
+
+class MoreFunders(Section):
+    """Other foundations take over a share of the founders' initiative grants, and may add money of
+    their own, so that no single funder dominates (seed §9: open doors to other foundations)."""
+
+    enabled: bool = False
+    start: Month = "2019-01"
+    partners: Annotated[list[str], Field(min_length=1)] = ["realdania", "helsefonden", "villum"]
+    share: Share = 0.5
+    mdkk_per_year: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0
+
+
 class Scenario(Section):
     """A whole scenario: what the alliance is, which mechanisms act, and how strongly."""
 
@@ -233,6 +298,12 @@ class Scenario(Section):
     secretariat: Secretariat = Secretariat()
     initiatives: Initiatives = Initiatives()
     funding: Funding = Funding()
+    development_pool: DevelopmentPool = DevelopmentPool()
+    advisory_board: AdvisoryBoard = AdvisoryBoard()
+    board_ownership: BoardOwnership = BoardOwnership()
+    results_communication: ResultsCommunication = ResultsCommunication()
+    new_partners: NewPartners = NewPartners()
+    more_funders: MoreFunders = MoreFunders()
 
     @field_validator("name")
     @classmethod
@@ -324,6 +395,25 @@ def _one_line(exc: ValidationError) -> str:
     shown = json.dumps(value, default=str) if not isinstance(value, dict) else "{...}"
     msg = err["msg"].removeprefix("Value error, ")
     return f"field {field!r} = {shown}: {msg}"
+
+
+def to_toml(scenario: Scenario) -> str:
+    """The fully resolved scenario as TOML (what ``hta-sim scenario show`` prints)."""
+    import tomli_w
+
+    return tomli_w.dumps(scenario.to_dict())
+
+
+def diff(a: Scenario, b: Scenario) -> list[tuple[str, Any, Any]]:
+    """(field, value in a, value in b) for every dotted field that differs, in schema order."""
+    fa, fb = flatten(a.to_dict()), flatten(b.to_dict())
+    return [(k, fa.get(k), fb.get(k)) for k in dict.fromkeys([*fa, *fb]) if fa.get(k) != fb.get(k)]
+
+
+def summary_line(scenario: Scenario) -> str:
+    """The first sentence of the description, on one line."""
+    text = " ".join(scenario.description.split())
+    return text.split(". ")[0].rstrip(".") + "." if text else ""
 
 
 # --- small dict helpers ----------------------------------------------------------------------------

@@ -50,7 +50,9 @@ def set_mix(s: State, p, pulsed: bool) -> None:
 def _adapt(s: State, p) -> np.ndarray:
     """Move ``adaptive_shift`` of the mix towards the efforts behind the weakest pulse scores."""
     gaps = np.nan_to_num(5.0 - np.nanmean(s.scores, axis=1), nan=0.0)  # (R, 8)
-    want = np.stack([ordered_sum(gaps * _SERVES[:, e]) for e in range(len(EFFORT))], axis=-1)
+    served = _SERVES.sum(axis=0)  # an effort serving several parameters answers their mean gap
+    want = np.stack([ordered_sum(gaps * _SERVES[:, e]) / served[e] for e in range(len(EFFORT))],
+                    axis=-1)
     total = ordered_sum(want)[:, None]
     target = np.where(total > 0, want / np.where(total > 0, total, 1.0), s.mix)
     shift = p.secretariat.adaptive_shift

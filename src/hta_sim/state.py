@@ -22,6 +22,8 @@ class State:
     ab: np.ndarray  # bool: sits on the advisory board once the association exists
     municipality_mask: np.ndarray  # bool: a municipality, holding the legal authority to test
     initiator_mask: np.ndarray  # bool: an initiator, in the steering group from the start
+    candidate_mask: np.ndarray  # bool: a pilot municipality that may join (new_partners lever)
+    left: np.ndarray  # bool: has left the alliance (the AB dissolved with members leaving)
     engagement: np.ndarray  # 0-1
     rung: np.ndarray  # int 0-7, the trust ladder
     alignment: np.ndarray  # 0-1, fit between the alliance's goal and the partner's own
@@ -36,6 +38,7 @@ class State:
     meetings: np.ndarray  # meetings a month of the partner's bodies
     staff_given: np.ndarray  # person-months this month
     money_given: np.ndarray  # MDKK this month, founder grants included
+    cofinance_given: np.ndarray  # MDKK this month from co-financing alone (no grants)
     knowledge_given: np.ndarray  # 0-1 this month
     led_results: np.ndarray  # running or scaled initiatives the partner leads
     # alliance (R,)
@@ -46,6 +49,7 @@ class State:
     visible: np.ndarray  # cumulative visible results, result units
     visible_flow: np.ndarray  # visible results added this month
     homes: np.ndarray  # cumulative homes created through the alliance's initiatives
+    pool_budget: np.ndarray  # MDKK in the development pool, not yet granted
     dominance: np.ndarray  # 0-1, the largest funder's share of this month's money
     secretariat_staff: np.ndarray  # FTE the secretariat can pay for this month
     phase: np.ndarray  # int: index into PHASES
@@ -56,6 +60,7 @@ class State:
     progress: np.ndarray  # months of adequately resourced work in the current stage
     size: np.ndarray  # scale factor on homes
     lead: np.ndarray  # int: the leading partner, or -1 for the secretariat
+    pooled: np.ndarray  # bool: funded by the development pool
 
     def copy(self) -> State:
         return State(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
@@ -76,6 +81,8 @@ def initial_state(roster: Roster, replicates: int, slots: int, mix: np.ndarray) 
         ab=np.tile(roster.ab, (R, 1)),
         municipality_mask=np.tile(roster.municipality, (R, 1)),
         initiator_mask=np.tile(roster.initiator, (R, 1)),
+        candidate_mask=np.tile(roster.candidate, (R, 1)),
+        left=np.zeros((R, P), dtype=bool),
         engagement=zeros_p.copy(),
         rung=np.zeros((R, P), dtype=np.int64),
         alignment=tile(roster.alignment),
@@ -90,6 +97,7 @@ def initial_state(roster: Roster, replicates: int, slots: int, mix: np.ndarray) 
         meetings=zeros_p.copy(),
         staff_given=zeros_p.copy(),
         money_given=zeros_p.copy(),
+        cofinance_given=zeros_p.copy(),
         knowledge_given=zeros_p.copy(),
         led_results=zeros_p.copy(),
         build=zeros_r.copy(),
@@ -99,6 +107,7 @@ def initial_state(roster: Roster, replicates: int, slots: int, mix: np.ndarray) 
         visible=zeros_r.copy(),
         visible_flow=zeros_r.copy(),
         homes=zeros_r.copy(),
+        pool_budget=zeros_r.copy(),
         dominance=zeros_r.copy(),
         secretariat_staff=zeros_r.copy(),
         phase=np.zeros(R, dtype=np.int64),
@@ -108,4 +117,5 @@ def initial_state(roster: Roster, replicates: int, slots: int, mix: np.ndarray) 
         progress=np.zeros((R, K)),
         size=np.ones((R, K)),
         lead=np.full((R, K), -1, dtype=np.int64),
+        pooled=np.zeros((R, K), dtype=bool),
     )

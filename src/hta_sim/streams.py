@@ -22,6 +22,7 @@ PARTNER_PURPOSES = ("engagement", "ladder", "lead")  # per partner, per month
 SLOT_PURPOSES = ("launch", "transition")  # per initiative slot, per month
 ALLIANCE_PURPOSES = ("idea", "size")  # per month
 INITIAL_PURPOSES = ("engagement0",)  # per partner, once
+LEVER_PURPOSES = ("pool_pick", "takeover")  # a second stream per replicate, drawn only when needed
 
 
 @dataclass(frozen=True)
@@ -36,18 +37,32 @@ class Noise:
     idea: np.ndarray  # (R, T) uniform
     size: np.ndarray  # (R, T) uniform
     engagement0: np.ndarray  # (R, P) standard normal
+    pool_pick: np.ndarray | None = None  # (R, T) uniform, for levers that choose by lottery
+    takeover: np.ndarray | None = None  # (R, T, K) uniform, for board ownership
 
     def at(self, t: int) -> Noise:
         """The draws of month t, as a Noise whose per-month arrays lost their time axis."""
         return Noise(self.engagement[:, t], self.ladder[:, t], self.lead[:, t], self.launch[:, t],
-                     self.transition[:, t], self.idea[:, t], self.size[:, t], self.engagement0)
+                     self.transition[:, t], self.idea[:, t], self.size[:, t], self.engagement0,
+                     None if self.pool_pick is None else self.pool_pick[:, t],
+                     None if self.takeover is None else self.takeover[:, t])
 
 
-def replicate_generator(seed: int, replicate: int) -> np.random.Generator:
-    return np.random.Generator(np.random.Philox(np.random.SeedSequence(seed, spawn_key=(replicate,))))
+def replicate_generator(seed: int, replicate: int, stream: int = 0) -> np.random.Generator:
+    """Stream 0 drives the model; stream 1 the levers, so a lever never shifts the model's draws."""
+    key = (replicate,) if stream == 0 else (replicate, stream)
+    return np.random.Generator(np.random.Philox(np.random.SeedSequence(seed, spawn_key=key)))
 
 
-def draw(seed: int, replicates: np.ndarray, steps: int, slots: int, partner_slots: np.ndarray) -> Noise:
+def draw_levers(seed: int, replicates: np.ndarray, steps: int, slots: int) -> tuple[np.ndarray, ...]:
+    """The lever stream: (R, T) lottery draws and (R, T, K) takeover draws."""
+    u = np.stack([replicate_generator(seed, int(r), 1).random(steps * (1 + slots))
+                  for r in replicates]) + 2.0**-54
+    return u[:, :steps], u[:, steps:].reshape(len(replicates), steps, slots)
+
+
+def draw(seed: int, replicates: np.ndarray, steps: int, slots: int, partner_slots: np.ndarray,
+         levers: bool = False) -> Noise:
     """The noise for the given replicate numbers; partner_slots are the roster's stream keys."""
     T, K, P = steps, slots, len(partner_slots)
     head = T * (len(ALLIANCE_PURPOSES) + K * len(SLOT_PURPOSES))
@@ -70,4 +85,6 @@ def draw(seed: int, replicates: np.ndarray, steps: int, slots: int, partner_slot
         idea=np.ascontiguousarray(alliance[:, 0]),
         size=np.ascontiguousarray(alliance[:, 1]),
         engagement0=ndtri(partner[:, :, T * 3]),
+        **(dict(zip(LEVER_PURPOSES, draw_levers(seed, replicates, T, K), strict=True))
+           if levers else {}),
     )

@@ -16,12 +16,13 @@ def roles(s: State, p, t: int) -> None:
     split = t >= p.time.association  # (R, 1)
     steering = p.board_ab_split.steering_meetings_per_year / 12.0
     board = p.board_ab_split.board_meetings_per_year / 12.0
-    ab_only = s.ab & ~s.board
     ab_meetings = np.where(p.mechanisms.board_ab_split > 0,
                            p.board_ab_split.ab_meetings_per_year / 12.0, board)
     ab_close = np.where(p.mechanisms.board_ab_split > 0, p.board_ab_split.ab_closeness, 1.0)
-    after_meet = np.where(ab_only, ab_meetings, board)
-    after_close = np.where(ab_only, ab_close, 1.0)
+    # board members meet as the board; AB-only members as the AB; partners on no body (pilot
+    # municipalities) meet in none and stand as far off as the AB
+    after_meet = np.where(s.board, board, np.where(s.ab, ab_meetings, 0.0))
+    after_close = np.where(s.board, 1.0, ab_close)
     s.meetings[:] = np.where(s.active, np.where(split, after_meet, steering), 0.0)
     s.closeness[:] = np.where(s.active, np.where(split, after_close, 1.0), 0.0)
 

@@ -17,13 +17,13 @@ def progress(s: State, p) -> np.ndarray:
     return p.results_lag.build_credit * s.build_gain[:, None] + s.visible_flow[:, None]
 
 
-def perceive(s: State, p, shown: np.ndarray) -> None:
+def perceive(s: State, p, shown: np.ndarray, reach: np.ndarray) -> None:
     """Partners update what they have seen and what they expect by now.
 
-    Progress reaches a partner in full when it is close to the secretariat; a distant AB member hears
-    of part of it (seed §6, §7: results "communicated more broadly" would raise AB motivation).
+    ``reach`` is the share of progress that reaches each partner: in full when close to the
+    secretariat, in part for a distant AB member (seed §6, §7: results "communicated more broadly"
+    would raise AB motivation); see levers.results_communication.reach.
     """
-    reach = 0.5 + 0.5 * s.closeness
     s.perceived += p.results_lag.perception_rate * (reach * shown - s.perceived)
     wanted = p.results_lag.expectation * s.build[:, None]
     s.expectation += p.results_lag.expectation_rate * (wanted - s.expectation)

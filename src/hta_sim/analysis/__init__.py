@@ -1,0 +1,1 @@
+"""Analyses built on simulations: scenario comparison, optimisation, sensitivity, calibration."""

@@ -1,0 +1,44 @@
+"""A development pool, funded by foundations and run by the alliance, that invites proposals for new
+solutions (seed §9: "from initiator to host"). Proposals come from partners on the allowed rungs; a
+funded proposal is an idea led by its proposer, with its money covered by the pool. It works through
+partner leadership: no secretariat load (secretariat_overload), results at home (own_value) and
+shared success on the ladder (trust_ladder), and through more visible results (results_lag).
+"""
+
+import numpy as np
+
+from ..params import Layout
+from ..state import State
+
+
+def pay_in(s: State, p, layout: Layout, t: int) -> np.ndarray:
+    """The month's money into the pool, by funder (R, P); the pool's budget grows by it."""
+    q = p.development_pool
+    on = (q.enabled > 0) & (t >= q.start) & (t < q.end)
+    month = np.where(on, q.mdkk_per_year / 12.0, 0.0)[:, 0]
+    s.pool_budget += month
+    by_partner = np.zeros_like(s.engagement)
+    share = month / len(layout.pool_funders)
+    for funder in layout.pool_funders:
+        by_partner[:, funder] += share
+    return by_partner
+
+
+def proposer(s: State, p, pick: np.ndarray | None) -> np.ndarray:
+    """The partner whose proposal is funded this month (R,), or -1 where none can be."""
+    q = p.development_pool
+    eligible = s.active & (s.rung >= q.proposer_rung) & (s.pool_budget[:, None] >= q.grant_mdkk)
+    keenest = np.argmax(np.where(eligible, s.engagement * s.knowledge_capacity, -1.0), axis=-1)
+    chosen = keenest
+    if pick is not None:
+        weight = eligible.astype(float)
+        cum = np.cumsum(weight, axis=-1)
+        total = cum[:, -1:]
+        lottery = np.argmax(cum > pick[:, None] * total, axis=-1)
+        chosen = np.where(q.selection[:, 0] == 1, lottery, keenest)
+    return np.where(eligible.any(axis=-1), chosen, -1)
+
+
+def spend(s: State, p, funded: np.ndarray) -> None:
+    """Take one grant from the pool where a proposal was funded (R,) bool."""
+    s.pool_budget -= np.where(funded, p.development_pool.grant_mdkk[:, 0], 0.0)
