@@ -10,7 +10,6 @@ from tqdm.auto import tqdm
 
 from . import engine as vectorized
 from .errors import InputError
-from .model import AllianceModel
 from .recorder import Recorder
 from .results import Results
 from .scenario import Scenario, load
@@ -43,6 +42,8 @@ def simulate(scenario: str | Path | Scenario = "baseline", replicates: int = 100
 
 
 def _mesa_run(sc: Scenario, seed: int, replicate: int, tick) -> Recorder:
+    from .model import AllianceModel
+
     model = AllianceModel(sc, seed=seed, replicate=replicate).run()
     tick(1)
     return model.recorder

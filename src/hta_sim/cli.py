@@ -131,15 +131,16 @@ def _scenario(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .api import simulate
-    from .engine import check
+    from .params import check
     from .results import check_out
     from .scenario import load
 
-    scenario = load(args.scenario)  # validate before any work or output
+    scenario = load(args.scenario)  # validate before any work or output (and before heavy imports)
     check(scenario)
     out = Path(args.out or f"results/run/{scenario.name}")
     check_out(out)
+    from .api import simulate
+
     res = simulate(scenario, replicates=args.replicates, seed=args.seed, engine=args.engine,
                    progress=True)
     res.save(out, format=args.format)

@@ -12,26 +12,13 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from . import kernel, streams
-from .params import compile_params, layout_of
+from .params import check, compile_params, roster_of  # noqa: F401  (check: re-exported)
 from .recorder import Recorder
-from .roster import Roster, load_roster
+from .roster import Roster
 from .scenario import Scenario
 from .state import State, initial_state
 
 DEFAULT_CHUNK = 2000
-
-
-def roster_of(scenario: Scenario) -> Roster:
-    """The scenario's partners: its roster, plus the pilot municipalities the new_partners lever may
-    bring (inactive until they join). Their slots follow the named partners', so the others' random
-    draws stay the same with the lever on or off."""
-    pilots = scenario.new_partners.count if scenario.new_partners.enabled else 0
-    return load_roster(scenario.roster.file, scenario.roster.exclude, pilots)
-
-
-def check(scenario: Scenario) -> None:
-    """Validate what the schema alone cannot: the roster, grants' partners, dates within the run."""
-    layout_of(scenario, roster_of(scenario))
 
 
 def start(scenarios: Sequence[Scenario], roster: Roster, seed: int, replicates: np.ndarray):

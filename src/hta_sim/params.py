@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from .calendar import parse_month
 from .errors import InputError
-from .roster import Roster
+from .roster import Roster, load_roster
 from .scenario import Grant, Mix, Scenario
 from .vocabulary import EFFORTS
 
@@ -81,6 +81,19 @@ def all_grants(s: Scenario) -> list[Grant]:
     pieces += [Grant(partner=f, purpose="initiatives", mdkk_per_year=own, start=more.start)
                for f in more.partners]
     return pieces
+
+
+def roster_of(scenario: Scenario) -> Roster:
+    """The scenario's partners: its roster, plus the pilot municipalities the new_partners lever may
+    bring (inactive until they join). Their slots follow the named partners', so the others' random
+    draws stay the same with the lever on or off."""
+    pilots = scenario.new_partners.count if scenario.new_partners.enabled else 0
+    return load_roster(scenario.roster.file, scenario.roster.exclude, pilots)
+
+
+def check(scenario: Scenario) -> None:
+    """Validate what the schema alone cannot: the roster, grants' partners, dates within the run."""
+    layout_of(scenario, roster_of(scenario))
 
 
 def compile_params(scenarios: list[Scenario], roster: Roster) -> tuple[Layout, SimpleNamespace]:
