@@ -34,6 +34,16 @@ def _seed(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a port from 1 to 65535")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="hta-sim", description="Simulate partner engagement in a collective-impact "
                 "alliance (Hjem Til Alle).")
@@ -46,6 +56,11 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     run.add_argument("--engine", choices=("vectorized", "mesa"), default="vectorized")
     sub.add_parser("scenarios", help="list the preset scenarios")
+    dash = sub.add_parser("dashboard", help="serve the teaching dashboard in the browser "
+                          "(needs the 'dashboard' extra)")
+    dash.add_argument("--port", type=_port, default=8765)
+    dash.add_argument("--host", default="127.0.0.1",
+                      help="interface to listen on (default 127.0.0.1; another host exposes the page)")
     return p
 
 
@@ -67,7 +82,19 @@ def _dispatch(args: argparse.Namespace) -> int:
         for name in preset_names():
             print(f"{name:24s} {load(name).description.splitlines()[0] if load(name).description else ''}")
         return 0
+    if args.command == "dashboard":
+        return _dashboard(args)
     raise AssertionError(args.command)
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    from .dashboard.server import missing_extra, serve
+
+    missing = missing_extra()
+    if missing:  # the dashboard's libraries are an optional extra
+        raise InputError(f"the dashboard needs the 'dashboard' extra ({missing} is not installed): "
+                         "pip install 'hta-sim[dashboard]'")
+    return serve(args.host, args.port)
 
 
 def _run(args: argparse.Namespace) -> int:
