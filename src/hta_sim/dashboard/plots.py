@@ -14,6 +14,7 @@ import networkx as nx
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from ..figures import BODY_COLOURS, EVALUATION, PHASE_COLOURS
 from ..vocabulary import HOMES_GOAL, PHASES, PULSE_PARAMETERS, RUNGS, SEED_SCORES_2018
@@ -108,12 +109,13 @@ def trust_ladder(live: Live, ens: Ensemble) -> Figure:
     ax = fig.add_subplot()
     x = np.arange(len(RUNGS))
     counts = np.bincount(live.rungs[live.active], minlength=len(RUNGS))
-    ax.bar(x, counts, color=RUNG_COLOURS, label="this run")
+    ax.bar(x, counts, color=RUNG_COLOURS)
+    ax.add_patch(Rectangle((0, 0), 0, 0, color="#9e9e9e", label="this run (colour: rung)"))
     if live.month:
         ax.plot(x, ens.rungs[live.month - 1], "D", color="black", ms=5, label="mean of the runs")
     ax.set_xticks(x, [r.replace("_", "-") for r in RUNGS], rotation=30, ha="right", fontsize=7)
     ax.set_ylabel("partners")
-    ax.set_ylim(0, max(4, int(live.active.size * 0.75)))
+    ax.set_ylim(0, live.active.size + 1)
     when = str(live.now)[:7] if live.now is not None else "before the start"
     ax.set_title(f"The trust ladder, {when}", fontsize=9)
     ax.legend(loc="upper right", fontsize=7)
@@ -130,7 +132,7 @@ def homes(live: Live, ens: Ensemble) -> Figure:
     ax.plot(live.dates, live.columns["homes_created"], color="#1b5e20", lw=2.2, label="this run")
     ax.plot([ens.dates[0], GOAL_DATE], [0, HOMES_GOAL], color="grey", ls="--",
             label=f"path to {HOMES_GOAL:,} by 2027")
-    _mark_dates(ax, ens, live, HOMES_GOAL * 0.85)
+    _mark_dates(ax, ens, live, HOMES_GOAL * 0.5)
     ax.set_ylim(0, HOMES_GOAL * 1.05)
     ax.set_ylabel("young people given a home")
     now = live.columns["homes_created"][-1] if live.month else 0.0
