@@ -34,6 +34,16 @@ def _seed(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a port from 1 to 65535")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="hta-sim", description="Simulate partner engagement in a collective-impact "
                 "alliance (Hjem Til Alle).")
@@ -62,6 +72,11 @@ def parser() -> argparse.ArgumentParser:
     dif = scen_sub.add_parser("diff", help="print the fields in which two scenarios differ")
     dif.add_argument("a")
     dif.add_argument("b")
+    dash = sub.add_parser("dashboard", help="serve the teaching dashboard in the browser "
+                          "(needs the 'dashboard' extra)")
+    dash.add_argument("--port", type=_port, default=8765)
+    dash.add_argument("--host", default="127.0.0.1",
+                      help="interface to listen on (default 127.0.0.1; another host exposes the page)")
     return p
 
 
@@ -87,6 +102,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _scenario(args)
     if args.command == "compare":
         return _compare(args)
+    if args.command == "dashboard":
+        return _dashboard(args)
     raise AssertionError(args.command)
 
 
@@ -126,6 +143,16 @@ def _scenario(args: argparse.Namespace) -> int:
     for key, va, vb in rows:
         print(f"{key:{width}s}  {va!r}  ->  {vb!r}")
     return 0
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    from .dashboard.server import missing_extra, serve
+
+    missing = missing_extra()
+    if missing:  # the dashboard's libraries are an optional extra
+        raise InputError(f"the dashboard needs the 'dashboard' extra ({missing} is not installed): "
+                         "pip install 'hta-sim[dashboard]'")
+    return serve(args.host, args.port)
 
 
 def _run(args: argparse.Namespace) -> int:
