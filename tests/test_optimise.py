@@ -136,7 +136,7 @@ def test_search_never_does_worse_than_the_baselines_in_sample(report):
     ins = _rows(report, "in_sample")
     assert ins["optimised"] >= ins["baseline_fixed"] and ins["optimised"] >= ins["baseline_phased"]
     assert np.all(np.diff(report.search.history["best_in_sample"]) >= 0)
-    assert report.search.evaluations <= TINY["budget"]
+    assert report.search.evaluations == TINY["budget"]  # whole generations: 3 x 5
 
 
 def test_search_improves_on_the_baseline_mix_in_sample(report):
