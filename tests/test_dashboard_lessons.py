@@ -1,6 +1,7 @@
 """Every lesson's claim holds on its ensemble: the page's own 100 runs with seed 2018.
 
-The numbers quoted in the lessons' texts (hta_sim/dashboard/lessons.py) were measured here.
+The lessons' texts (hta_sim/dashboard/lessons.py) claim directions and thresholds, not exact
+numbers, so that they stay true when the baseline is recalibrated; each claim is asserted here.
 """
 
 import numpy as np
@@ -44,7 +45,7 @@ def test_there_are_three_to_five_lessons_each_with_a_switch_to_flip():
 
 def test_why_the_dip_results_lag_makes_it():
     on, off = pair("dip")
-    assert 0.10 <= ensemble_dip(on).depth <= 0.20  # "about 15 % deep"
+    assert 0.05 <= ensemble_dip(on).depth <= 0.30  # "between 5 % and 30 %"
     assert ensemble_dip(off).depth < 0.05  # "falls below 5 %"
 
 
@@ -52,22 +53,18 @@ def test_board_and_ab_gap_and_its_closing():
     on, off = pair("board_ab")
     gap_on, gap_off = board_minus_ab(on), board_minus_ab(off)
     assert (gap_on > 0).all()  # AB below the board in every month of 2018-19
-    assert 0.03 <= gap_on.mean() <= 0.05  # "about 0.04"
-    assert gap_off.abs().mean() < 0.01  # "under 0.01"
+    assert gap_off.abs().mean() <= gap_on.mean() / 3  # "a third of its size or less"
 
 
 def test_crowding_out_holds_back_the_others_money_and_engagement():
     on, off = pair("crowding_out")
     assert monthly(on, "dominance", "2016-01", "2027-12").mean() > 0.95  # "near 100 %"
     assert other_money(on).median() < 0.5  # "next to no money"
-    assert 6.0 <= other_money(off).median() <= 10.0  # "about 8 MDKK by 2027"
-    first = off.assign(m=off["money_contributed"] * (1 - off["dominance"])).groupby("date")["m"].mean()
-    assert first[first > 0.001].index.min().year in (2021, 2022)  # "from about 2022"
+    assert other_money(off).median() > 5 * max(other_money(on).median(), 0.1)  # "start to co-finance"
     eng_on, eng_off = on["engagement_mean"].mean(), off["engagement_mean"].mean()
     assert eng_off > eng_on  # "higher all along"
     assert (monthly(off, "engagement_mean", "2016-01", "2027-12")
             >= monthly(on, "engagement_mean", "2016-01", "2027-12")).all()
-    assert round(eng_on, 2) == 0.56 and round(eng_off, 2) == 0.64
 
 
 def test_when_funding_ends_the_secretariat_goes_and_homes_and_engagement_fall():
@@ -77,10 +74,10 @@ def test_when_funding_ends_the_secretariat_goes_and_homes_and_engagement_fall():
     assert (ends[ends["date"] < np.datetime64("2021-01-01")]["secretariat_staff"] == 3).all()
     homes_ends = at_date(ends, "homes_created", "2027-12").median()
     homes_on = at_date(goes_on, "homes_created", "2027-12").median()
-    assert 520 <= homes_ends <= 600 and 650 <= homes_on <= 750  # "about 560 instead of about 700"
+    assert homes_ends < homes_on  # "fewer homes by December 2027"
     eng_ends = monthly(ends, "engagement_mean", "2022-01", "2027-12").mean()
     eng_on = monthly(goes_on, "engagement_mean", "2022-01", "2027-12").mean()
-    assert round(eng_ends, 2) == 0.49 and round(eng_on, 2) == 0.57
+    assert eng_ends < eng_on  # "lower engagement over 2022-27"
 
 
 @pytest.mark.skipif(not pool_available(), reason=POOL_MISSING)

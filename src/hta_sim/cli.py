@@ -77,7 +77,36 @@ def parser() -> argparse.ArgumentParser:
     dash.add_argument("--port", type=_port, default=8765)
     dash.add_argument("--host", default="127.0.0.1",
                       help="interface to listen on (default 127.0.0.1; another host exposes the page)")
+    _optimise_parser(sub)
     return p
+
+
+def _share(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+
+
+def _optimise_parser(sub) -> None:
+    from .analysis.choices import OBJECTIVES, STATISTICS
+
+    opt = sub.add_parser("optimise", help="search the secretariat's tactical mix per phase for an "
+                         "objective, and check the winner on fresh replicates")
+    opt.add_argument("--objective", choices=OBJECTIVES, default="homes_2027")
+    opt.add_argument("--weights", default=None,
+                     help="for --objective weighted: homes_2027=W,engagement_2021=W (default equal)")
+    opt.add_argument("--statistic", choices=STATISTICS, default="mean",
+                     help="summary of the objective over replicates that the search maximises")
+    opt.add_argument("--budget", type=_positive, default=None, help="candidate mixes evaluated, at most")
+    opt.add_argument("--population", type=_positive, default=None, help="candidates per generation")
+    opt.add_argument("--replicates", type=_positive, default=None, help="in-sample replicates per candidate")
+    opt.add_argument("--holdout", type=_positive, default=None, help="fresh replicates for the check")
+    opt.add_argument("--min-share", type=_share, default=0.0, help="floor on every effort's share")
+    opt.add_argument("--quick", action="store_true", help="a small budget, for a first look or tests")
+    opt.add_argument("--seed", type=_seed, default=0)
+    opt.add_argument("--scenario", default="baseline", help="a preset name or a TOML path")
+    opt.add_argument("--out", default=None, help="result folder (default results/optimise/<objective>)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -92,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "run":
         return _run(args)
+    if args.command == "optimise":
+        return _optimise(args)
     if args.command == "scenarios":
         from .scenario import load, preset_names, summary_line
 
@@ -172,6 +203,24 @@ def _run(args: argparse.Namespace) -> int:
                    progress=True)
     res.save(out, format=args.format)
     print(res.summary().round(3).to_string())
+    print(f"\nwrote {out}/")
+    return 0
+
+
+def _optimise(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .analysis.optimise import QUICK, Settings, optimise, parse_weights
+
+    sized = {k: getattr(args, k) for k in ("budget", "population", "replicates", "holdout")
+             if getattr(args, k) is not None}
+    settings = Settings(objective=args.objective, statistic=args.statistic, seed=args.seed,
+                        min_share=args.min_share,
+                        weights=parse_weights(args.weights) if args.weights is not None else None,
+                        **((QUICK if args.quick else {}) | sized))
+    out = Path(args.out or f"results/optimise/{args.objective}")
+    report = optimise(args.scenario, settings, out=out, progress=True)
+    print(report.summary.round(4).to_string(index=False))
     print(f"\nwrote {out}/")
     return 0
 

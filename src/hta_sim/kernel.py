@@ -47,7 +47,7 @@ def step(s: State, p, layout: Layout, t: int, noise: Noise) -> bool:
     produced = initiatives.advance(s, p, t, pools, effort, moves)
     initiatives.communicate(s, p, t, produced, effort)
     regulatory_barriers.erode(s, p, effort)
-    results_lag.perceive(s, p, results_lag.progress(s, p), results_communication.reach(s, p, t))
+    results_lag.perceive(s, p, t, results_lag.progress(s, p), results_communication.reach(s, p, t))
     stake.remember(s, p)
     _engage(s, p, t, month.engagement)
     trust_ladder.climb_and_fall(s, p, month.ladder)

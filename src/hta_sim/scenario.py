@@ -100,6 +100,7 @@ class ResultsLag(Section):
     build_credit: Positive = 20.0
     expectation: Positive = 0.6
     expectation_rate: Rate = 0.08
+    patience_months: Annotated[float, Field(ge=1.0, le=600.0)] = 48.0
     perception_rate: Rate = 0.25
     scale: Annotated[float, Field(gt=0.0)] = 1.0
 

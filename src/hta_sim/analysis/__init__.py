@@ -1,1 +1,2 @@
-"""Analyses built on simulations: scenario comparison, optimisation, sensitivity, calibration."""
+"""Analyses built on the engine: each module answers one question a strategist or researcher asks
+of the model (compare, optimise, ...)."""

@@ -1,8 +1,9 @@
 """Results lag with rising expectations (seed §6, §7; fig. 7.1).
 
 Partners judge the alliance by the progress they see against what they expect by now. While the
-alliance builds itself, building is progress everyone sees; once it is built, partners expect
-concrete, visible results, and these come only as initiatives mature and are communicated.
+alliance builds itself, building is progress everyone sees; once it is built -- or once it has
+existed long enough, however far it got -- partners expect concrete, visible results, and these
+come only as initiatives mature and are communicated.
 The gap between perceived progress and expectation drives engagement: this is the dip's cause.
 """
 
@@ -17,7 +18,7 @@ def progress(s: State, p) -> np.ndarray:
     return p.results_lag.build_credit * s.build_gain[:, None] + s.visible_flow[:, None]
 
 
-def perceive(s: State, p, shown: np.ndarray, reach: np.ndarray) -> None:
+def perceive(s: State, p, t: int, shown: np.ndarray, reach: np.ndarray) -> None:
     """Partners update what they have seen and what they expect by now.
 
     ``reach`` is the share of progress that reaches each partner: in full when close to the
@@ -25,8 +26,15 @@ def perceive(s: State, p, shown: np.ndarray, reach: np.ndarray) -> None:
     would raise AB motivation); see levers.results_communication.reach.
     """
     s.perceived += p.results_lag.perception_rate * (reach * shown - s.perceived)
-    wanted = p.results_lag.expectation * s.build[:, None]
+    wanted = p.results_lag.expectation * expected_share(s, p, t)
     s.expectation += p.results_lag.expectation_rate * (wanted - s.expectation)
+
+
+def expected_share(s: State, p, t: int) -> np.ndarray:
+    """How much of the full expectation partners hold by now (R, 1): as much as the alliance has
+    built, and no less than its age allows: however long building takes, patience runs out."""
+    age = np.minimum(1.0, t / p.results_lag.patience_months)
+    return np.maximum(s.build[:, None], age)
 
 
 def drive(s: State, p) -> np.ndarray:
