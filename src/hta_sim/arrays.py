@@ -9,15 +9,24 @@ import numpy as np
 
 
 def ordered_sum(x: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Sum along ``axis`` in a fixed left-to-right order (counts of booleans may use np.sum)."""
-    if x.shape[axis] == 0:
-        return np.zeros(np.delete(x.shape, axis))
-    return np.take(np.cumsum(x, axis=axis, dtype=float), -1, axis=axis)
+    """Sum along ``axis`` in a fixed left-to-right order (counts of booleans may use np.sum).
+
+    ((x0 + x1) + x2) + ..., one vector add per element of the axis: the same bits as the last entry
+    of ``np.cumsum(x, axis, dtype=float)``, and several times faster on the short axes here
+    (partners, initiative slots), since each add runs over all replicates at once.
+    """
+    xs = np.moveaxis(np.asarray(x), axis, 0)
+    if xs.shape[0] == 0:
+        return np.zeros(xs.shape[1:])
+    total = xs[0].astype(float)  # a copy
+    for part in xs[1:]:
+        total += part
+    return total
 
 
 def masked_mean(x: np.ndarray, mask: np.ndarray, axis: int = -1) -> np.ndarray:
     """Mean of x where mask holds; NaN where the mask is empty."""
-    n = np.sum(mask, axis=axis)
+    n = ordered_sum(mask, axis=axis)  # a count, exact in any order; this order is just the fastest
     total = ordered_sum(np.where(mask, x, 0.0), axis=axis)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(n > 0, total / np.maximum(n, 1), np.nan)

@@ -125,6 +125,8 @@ def _homes(s: State, p) -> np.ndarray:
 def _credit_leads(s: State) -> None:
     """Count, for each partner, the running or scaled initiatives it leads."""
     producing = (s.stage == RUNNING) | (s.stage == SCALED)
-    partners = np.arange(s.engagement.shape[1])
-    s.led_results[:] = np.sum(producing[:, None, :] & (s.lead[:, None, :] == partners[None, :, None]),
-                              axis=-1)
+    R, P = s.engagement.shape
+    # A count per (replicate, partner): bincount over flat (replicate, lead) keys; exact, so the bits
+    # equal those of any other way of counting, and it never builds an (R, P, K) array.
+    keys = (np.arange(R)[:, None] * P + s.lead)[producing & (s.lead >= 0)]
+    s.led_results[:] = np.bincount(keys, minlength=R * P).reshape(R, P)
