@@ -7,6 +7,7 @@ The structure (time span, pulse dates, grants' partners and purposes, roster) is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -59,6 +60,36 @@ def compile_params(scenarios: list[Scenario], roster: Roster) -> tuple[Layout, S
             raise InputError("scenarios in one batch must share time span, pulse dates and grants")
     dicts = [_leaves(s, layout.start) for s in scenarios]
     return layout, _nest({key: _stack([d[key] for d in dicts]) for key in dicts[0]})
+
+
+#: Leaves whose compiled number is not simply float(value): a month or a named choice.
+CONVERTED = ("time.association", "secretariat.funding_ends", "secretariat.policy")
+
+
+def compile_columns(base: Scenario, roster: Roster, rows: int,
+                    columns: dict[str, Sequence[Any]]) -> tuple[Layout, SimpleNamespace]:
+    """Parameters of ``rows`` replicates that share ``base`` except for some leaves, one value a row.
+
+    The same arrays, bit for bit, as ``compile_params`` of one ``base.with_changes`` per row, without
+    building and validating a Scenario per row (a sweep's design has tens of thousands): plain
+    numbers and switches become ``float(value)`` as in ``_leaves``; months and named choices go
+    through ``_leaves`` itself, once per distinct value. Values must already be valid (sweep specs
+    check each parameter's range against the schema).
+    """
+    layout = layout_of(base, roster)
+    leaves = _leaves(base, layout.start)
+    flat = {key: np.repeat(_stack([value]), rows, axis=0) for key, value in leaves.items()}
+    for name, values in columns.items():
+        if name not in leaves or isinstance(leaves[name], np.ndarray):
+            raise KeyError(f"{name!r} is not a per-replicate scenario number")
+        if len(values) != rows:
+            raise ValueError(f"{name!r}: {len(values)} values for {rows} rows")
+        if name in CONVERTED:
+            table = {v: _leaves(base.with_changes({name: v}), layout.start)[name] for v in set(values)}
+            flat[name] = np.array([table[v] for v in values], dtype=float)[:, None]
+        else:
+            flat[name] = np.array([float(v) for v in values], dtype=float)[:, None]
+    return layout, _nest(flat)
 
 
 def _leaves(s: Scenario, start: int) -> dict[str, Any]:
