@@ -7,6 +7,8 @@ right, so ``ordered_sum`` gives the same bits for a row alone or inside any batc
 
 import numpy as np
 
+from . import _accel
+
 
 def ordered_sum(x: np.ndarray, axis: int = -1) -> np.ndarray:
     """Sum along ``axis`` in a fixed left-to-right order (counts of booleans may use np.sum).
@@ -15,17 +17,25 @@ def ordered_sum(x: np.ndarray, axis: int = -1) -> np.ndarray:
     of ``np.cumsum(x, axis, dtype=float)``, and several times faster on the short axes here
     (partners, initiative slots), since each add runs over all replicates at once.
     """
-    xs = np.moveaxis(np.asarray(x), axis, 0)
-    if xs.shape[0] == 0:
-        return np.zeros(xs.shape[1:])
-    total = xs[0].astype(float)  # a copy
-    for part in xs[1:]:
-        total += part
+    x = np.asarray(x)
+    if _accel.ON and x.ndim == 2 and axis in (-1, 1) and x.shape[1] > 0 and x.dtype != object:
+        return _accel.row_sum(x.view(np.uint8) if x.dtype == bool else x)
+    if axis not in (-1, x.ndim - 1):
+        x = np.moveaxis(x, axis, -1)
+    n = x.shape[-1]
+    if n == 0:
+        return np.zeros(x.shape[:-1])
+    total = x[..., 0].astype(float)  # a copy
+    for j in range(1, n):
+        total += x[..., j]
     return total
 
 
 def masked_mean(x: np.ndarray, mask: np.ndarray, axis: int = -1) -> np.ndarray:
     """Mean of x where mask holds; NaN where the mask is empty."""
+    if _accel.ON and x.ndim == 2 and axis in (-1, 1) and x.shape[1] > 0 and x.dtype == np.float64:
+        m = np.ascontiguousarray(np.broadcast_to(mask, x.shape)).view(np.uint8)
+        return _accel.row_masked_mean(x, m)
     n = ordered_sum(mask, axis=axis)  # a count, exact in any order; this order is just the fastest
     total = ordered_sum(np.where(mask, x, 0.0), axis=axis)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -81,3 +81,23 @@ def draw(seed: int, replicates: np.ndarray, steps: int, slots: int, partner_slot
         out.size[i] = alliance[1]
         ndtri(partner[:, T * 3], out=out.engagement0[i])
     return out
+
+
+@dataclass(frozen=True)
+class SharedNoise:
+    """Rows that share a few replicates' draws (common random numbers), gathered month by month.
+
+    Row i reads the draws of ``base``'s row ``index[i]``: the same numbers as a batch drawn for
+    those replicates, without holding a full (rows, months, partners) copy.
+    """
+
+    base: Noise
+    index: np.ndarray
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_engagement0", np.take(self.base.engagement0, self.index, axis=0))
+
+    def at(self, t: int) -> Noise:
+        month = self.base.at(t)
+        return Noise(*(np.take(getattr(month, f.name), self.index, axis=0) for f in fields(month)
+                       if f.name != "engagement0"), engagement0=self._engagement0)

@@ -1,0 +1,1 @@
+"""Analyses built on the engine: each module answers one question a strategist asks of the model."""

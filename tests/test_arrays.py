@@ -1,0 +1,63 @@
+"""The order-fixed reductions: left-to-right sums, the same bits compiled (numba) or not."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from hta_sim import _accel
+from hta_sim.arrays import masked_mean, ordered_sum
+
+values = st.floats(allow_nan=True, allow_infinity=True, width=64)
+shapes = st.tuples(st.integers(1, 6), st.integers(1, 40))
+
+
+def _numpy_path(fn, *args):
+    """The same call with the compiled reductions switched off."""
+    on, _accel.ON = _accel.ON, False
+    try:
+        return fn(*args)
+    finally:
+        _accel.ON = on
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), shape=shapes)
+def test_ordered_sum_is_left_to_right(data, shape):
+    x = data.draw(arrays(np.float64, shape, elements=st.floats(-1e6, 1e6, width=64)))
+    expected = np.cumsum(x, axis=-1)[:, -1]
+    assert np.array_equal(ordered_sum(x), expected)
+
+
+@pytest.mark.skipif(not _accel.ON, reason="numba not installed")
+@settings(max_examples=80, deadline=None)
+@given(data=st.data(), shape=shapes, dtype=st.sampled_from([np.float64, np.int64, np.bool_]))
+def test_compiled_sums_equal_numpy_bit_for_bit(data, shape, dtype):
+    elements = values if dtype is np.float64 else None
+    x = data.draw(arrays(dtype, shape, elements=elements))
+    fast = ordered_sum(x)
+    slow = _numpy_path(ordered_sum, x)
+    assert fast.tobytes() == slow.tobytes()
+
+
+@pytest.mark.skipif(not _accel.ON, reason="numba not installed")
+@settings(max_examples=80, deadline=None)
+@given(data=st.data(), shape=shapes)
+def test_compiled_masked_mean_equals_numpy_bit_for_bit(data, shape):
+    x = data.draw(arrays(np.float64, shape, elements=values))
+    mask = data.draw(arrays(np.bool_, shape))
+    fast = masked_mean(x, mask)
+    slow = _numpy_path(masked_mean, x, mask)
+    assert fast.tobytes() == slow.tobytes()
+
+
+def test_masked_mean_of_nothing_is_nan():
+    out = masked_mean(np.ones((2, 3)), np.zeros((2, 3), dtype=bool))
+    assert np.isnan(out).all()
+
+
+def test_sums_along_other_axes():
+    x = np.arange(24, dtype=float).reshape(2, 3, 4)
+    assert np.array_equal(ordered_sum(x, axis=1), x.sum(axis=1))
+    assert ordered_sum(np.zeros((3, 0))).shape == (3,)
