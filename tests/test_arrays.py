@@ -13,6 +13,14 @@ values = st.floats(allow_nan=True, allow_infinity=True, width=64)
 shapes = st.tuples(st.integers(1, 6), st.integers(1, 40))
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _compiled_for_small_batches():
+    """Use the compiled reductions even for the few rows drawn here (normally from MIN_ROWS)."""
+    rows, _accel.MIN_ROWS = _accel.MIN_ROWS, 1
+    yield
+    _accel.MIN_ROWS = rows
+
+
 def _numpy_path(fn, *args):
     """The same call with the compiled reductions switched off."""
     on, _accel.ON = _accel.ON, False

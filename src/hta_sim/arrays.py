@@ -18,8 +18,8 @@ def ordered_sum(x: np.ndarray, axis: int = -1) -> np.ndarray:
     (partners, initiative slots), since each add runs over all replicates at once.
     """
     x = np.asarray(x)
-    if _accel.ON and x.ndim == 2 and axis in (-1, 1) and x.shape[1] > 0 and x.dtype != object:
-        return _accel.row_sum(x.view(np.uint8) if x.dtype == bool else x)
+    if x.ndim == 2 and axis in (-1, 1) and x.shape[1] > 0 and _accel.use(x.shape[0]):
+        return _accel.kernels()[0](x.view(np.uint8) if x.dtype == bool else x)
     if axis not in (-1, x.ndim - 1):
         x = np.moveaxis(x, axis, -1)
     n = x.shape[-1]
@@ -33,13 +33,25 @@ def ordered_sum(x: np.ndarray, axis: int = -1) -> np.ndarray:
 
 def masked_mean(x: np.ndarray, mask: np.ndarray, axis: int = -1) -> np.ndarray:
     """Mean of x where mask holds; NaN where the mask is empty."""
-    if _accel.ON and x.ndim == 2 and axis in (-1, 1) and x.shape[1] > 0 and x.dtype == np.float64:
+    if x.ndim == 3 and axis in (1, -2) and _accel.use(x.shape[0]):
+        return masked_mean_over(x, mask, axis)
+    if x.ndim == 2 and axis in (-1, 1) and x.shape[1] > 0 and x.dtype == np.float64 and \
+            _accel.use(x.shape[0]):
         m = np.ascontiguousarray(np.broadcast_to(mask, x.shape)).view(np.uint8)
-        return _accel.row_masked_mean(x, m)
+        return _accel.kernels()[1](x, m)
     n = ordered_sum(mask, axis=axis)  # a count, exact in any order; this order is just the fastest
     total = ordered_sum(np.where(mask, x, 0.0), axis=axis)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(n > 0, total / np.maximum(n, 1), np.nan)
+
+
+def masked_mean_over(x: np.ndarray, mask: np.ndarray, axis: int) -> np.ndarray:
+    """masked_mean along an inner axis of a 3-D array, by rows: the same order, so the same bits."""
+    xs = np.moveaxis(x, axis, -1)
+    ms = np.moveaxis(np.broadcast_to(mask, x.shape), axis, -1)
+    flat = masked_mean(np.ascontiguousarray(xs).reshape(-1, xs.shape[-1]),
+                       np.ascontiguousarray(ms).reshape(-1, xs.shape[-1]))
+    return flat.reshape(xs.shape[:-1])
 
 
 def masked_std(x: np.ndarray, mask: np.ndarray, axis: int = -1) -> np.ndarray:

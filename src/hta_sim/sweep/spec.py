@@ -215,17 +215,23 @@ def check(spec: SweepSpec, label: str = "sweep spec") -> None:
 
 def resolve(spec: SweepSpec) -> SweepSpec:
     """The spec with every outcome date stated (defaults taken from the scenario's calendar)."""
-    base = spec.base
+    o = resolve_outcomes(spec.outcomes, spec.base)
+    return spec if o == spec.outcomes else spec.model_copy(update={"outcomes": o})
+
+
+def resolve_outcomes(o: Outcomes, base: Scenario) -> Outcomes:
+    """Outcome dates left out, filled from the scenario: engagement in December 2018 (if within the
+    run) and in the last month, homes and the initiative-taking share in the last month, the pulse
+    at the first pulse date."""
     layout = layout_of(base, load_roster(base.roster.file, base.roster.exclude))
     last = month_text(layout.start + layout.steps - 1)
     evaluation = "2018-12" if layout.start <= parse_month("2018-12") < layout.start + layout.steps - 1 \
         else None
     pulses = [month_text(layout.start + s) for s in layout.pulse_steps]
-    o = spec.outcomes
     defaults = {"engagement_dates": [d for d in (evaluation, last) if d],
                 "homes_dates": [last], "initiative_taking_dates": [last], "pulse_dates": pulses[:1]}
     filled = {k: v for k, v in defaults.items() if getattr(o, k) is None}
-    return spec.model_copy(update={"outcomes": o.model_copy(update=filled)}) if filled else spec
+    return o.model_copy(update=filled) if filled else o
 
 
 def _is_number(leaf: Any) -> bool:
