@@ -27,6 +27,37 @@ def test_mesa_and_vectorised_engines_agree_bit_for_bit(seed):
     pd.testing.assert_frame_equal(mesa.pulse, vec.pulse, check_exact=True)
 
 
+VARIANTS = {
+    "phased": {"secretariat.policy": "phased"},
+    "adaptive, funding ends": {"secretariat.policy": "adaptive", "secretariat.funding_ends": "2019-06"},
+    "no lag, no ladder": {"mechanisms.results_lag": False, "mechanisms.trust_ladder": False},
+    "no pipeline, late association": {"initiatives.enabled": False, "time.association": "2018-06"},
+    "fewer partners": {"roster.exclude": ["falck", "aarhus"], "peer_influence.rate": 0.2},
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_engines_agree_on_scenario_variants(variant):
+    sc = hta_sim.load("baseline").with_changes(VARIANTS[variant])
+    mesa = hta_sim.simulate(sc, replicates=2, seed=17, engine="mesa")
+    vec = hta_sim.simulate(sc, replicates=2, seed=17, engine="vectorized")
+    pd.testing.assert_frame_equal(mesa.trajectories, vec.trajectories, check_exact=True)
+    pd.testing.assert_frame_equal(mesa.pulse, vec.pulse, check_exact=True)
+
+
+def test_a_wide_batch_equals_mesa_runs():
+    """Wide batches take the compiled reductions (when numba is installed): still the same bits."""
+    from hta_sim import _accel
+    from hta_sim.model import AllianceModel
+
+    wide = max(_accel.MIN_ROWS, 8)
+    batch = hta_sim.simulate("baseline", replicates=wide, seed=23).trajectories
+    for r in (0, wide - 1):
+        alone = AllianceModel("baseline", seed=23, replicate=r).run().trajectories()
+        pd.testing.assert_frame_equal(batch[batch["replicate"] == r].reset_index(drop=True), alone,
+                                      check_exact=True)
+
+
 @pytest.mark.parametrize("chunk", [1, 3, 7])
 def test_chunking_changes_nothing(chunk):
     whole = hta_sim.simulate("baseline", replicates=7, seed=5)

@@ -248,9 +248,11 @@ def test_bad_spec_from_the_shell(tmp_path):
     (["--workers", "0"], "--workers"),
     (["--scheduler", "tcp://127.0.0.1:9"], "--scheduler"),
 ])
-def test_bad_executor_options(tmp_path, capsys, args, field):
+def test_bad_executor_options(tmp_path, capsys, monkeypatch, args, field):
     from hta_sim.cli import main
+    from hta_sim.sweep import executors
 
+    monkeypatch.setattr(executors, "CONNECT_TIMEOUT", "1s")
     spec = write_spec(tmp_path, GOOD)
     with pytest.raises(SystemExit) if field != "--scheduler" else _no_raise():
         code = main(["sweep", spec, "--quiet", *args])

@@ -19,6 +19,7 @@ from typing import Any, Protocol, TypeVar
 
 from ..errors import InputError
 
+CONNECT_TIMEOUT = "10s"  # how long to try reaching a Dask scheduler
 J = TypeVar("J")
 R = TypeVar("R")
 
@@ -91,7 +92,7 @@ class Dask:
         self._cluster = None
         if scheduler:
             try:
-                self._client = Client(scheduler, timeout="10s")
+                self._client = Client(scheduler, timeout=CONNECT_TIMEOUT)
             except (OSError, TimeoutError, ValueError) as exc:
                 raise InputError(f"field '--scheduler' = {scheduler!r}: cannot connect "
                                  f"({exc.__class__.__name__}); give tcp://HOST:PORT of a running "
