@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from hta_sim import _accel
-from hta_sim.arrays import masked_mean, ordered_sum
+from hta_sim.arrays import count, masked_mean, ordered_sum, row_argmax, row_max
 
 values = st.floats(allow_nan=True, allow_infinity=True, width=64)
 shapes = st.tuples(st.integers(1, 6), st.integers(1, 40))
@@ -58,6 +58,26 @@ def test_compiled_masked_mean_equals_numpy_bit_for_bit(data, shape):
     fast = masked_mean(x, mask)
     slow = _numpy_path(masked_mean, x, mask)
     assert fast.tobytes() == slow.tobytes()
+
+
+@pytest.mark.skipif(not _accel.ON, reason="numba not installed")
+@settings(max_examples=80, deadline=None)
+@given(data=st.data(), shape=shapes)
+def test_compiled_counts_maxima_and_argmaxima_equal_numpy(data, shape):
+    x = data.draw(arrays(np.float64, shape, elements=values | st.sampled_from([0.0, -0.0, 1.0])))
+    mask = data.draw(arrays(np.bool_, shape))
+    for fn, arg, expected in ((count, mask, np.sum(mask, axis=-1)), (row_max, x, np.max(x, axis=-1)),
+                              (row_argmax, x, np.argmax(x, axis=-1)),
+                              (row_argmax, mask, np.argmax(mask, axis=-1))):
+        assert _same(fn(arg), expected), fn.__name__
+        assert _same(_numpy_path(fn, arg), expected), fn.__name__
+
+
+def _same(a, b):
+    """Equal values and dtypes, signed zeros told apart; any NaN equals any NaN (no payloads)."""
+    signs = np.array_equal(np.signbit(a) & ~np.isnan(a), np.signbit(b) & ~np.isnan(b)) \
+        if a.dtype.kind == "f" else True
+    return a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind == "f") and signs
 
 
 def test_masked_mean_of_nothing_is_nan():

@@ -61,4 +61,50 @@ def _compile():
             out[r] = acc / n if n > 0 else np.nan
         return out
 
-    return row_sum, row_masked_mean
+    @numba.njit(cache=True, nogil=True)
+    def row_count(m):  # pragma: no cover - compiled
+        """Set entries of each row of a uint8 (bool) array."""
+        out = np.empty(m.shape[0], dtype=np.int64)
+        for r in range(m.shape[0]):
+            n = 0
+            for j in range(m.shape[1]):
+                n += m[r, j] != 0
+            out[r] = n
+        return out
+
+    @numba.njit(cache=True, nogil=True)
+    def row_max(x):  # pragma: no cover - compiled
+        """Largest entry of each row, as np.max: the first NaN if any; of equal entries (0.0 and
+        -0.0) the later one."""
+        out = np.empty(x.shape[0])
+        for r in range(x.shape[0]):
+            best = x[r, 0]
+            if not np.isnan(best):
+                for j in range(1, x.shape[1]):
+                    v = x[r, j]
+                    if np.isnan(v):
+                        best = v
+                        break
+                    if not best > v:
+                        best = v
+            out[r] = best
+        return out
+
+    @numba.njit(cache=True, nogil=True)
+    def row_argmax(x):  # pragma: no cover - compiled
+        """Index of the first largest entry of each row; of the first NaN if any (as np.argmax)."""
+        out = np.empty(x.shape[0], dtype=np.int64)
+        for r in range(x.shape[0]):
+            best, at = x[r, 0], 0
+            if not np.isnan(best):
+                for j in range(1, x.shape[1]):
+                    v = x[r, j]
+                    if np.isnan(v):
+                        at = j
+                        break
+                    if v > best:
+                        best, at = v, j
+            out[r] = at
+        return out
+
+    return row_sum, row_masked_mean, row_count, row_max, row_argmax

@@ -61,6 +61,27 @@ def masked_std(x: np.ndarray, mask: np.ndarray, axis: int = -1) -> np.ndarray:
     return np.sqrt(masked_mean(dev * dev, mask, axis))
 
 
+def count(mask: np.ndarray) -> np.ndarray:
+    """How many entries of each row hold (R, P) -> (R,) int64: ``np.sum(mask, axis=-1)``."""
+    if mask.ndim == 2 and mask.shape[1] > 0 and _accel.use(mask.shape[0]):
+        return _accel.kernels()[2](np.asarray(mask, dtype=bool).view(np.uint8))
+    return np.sum(mask, axis=-1)
+
+
+def row_max(x: np.ndarray) -> np.ndarray:
+    """Largest entry of each row (R, P) -> (R,): ``np.max(x, axis=-1)`` (exact in any order)."""
+    if x.ndim == 2 and x.shape[1] > 0 and x.dtype == np.float64 and _accel.use(x.shape[0]):
+        return _accel.kernels()[3](x)
+    return np.max(x, axis=-1)
+
+
+def row_argmax(x: np.ndarray) -> np.ndarray:
+    """Index of the first largest entry of each row: ``np.argmax(x, axis=-1)``."""
+    if x.ndim == 2 and x.shape[1] > 0 and x.dtype in (np.float64, np.bool_) and _accel.use(x.shape[0]):
+        return _accel.kernels()[4](x.view(np.uint8) if x.dtype == np.bool_ else x)
+    return np.argmax(x, axis=-1)
+
+
 def squash(z: np.ndarray) -> np.ndarray:
     """A smooth, odd, saturating response in (-1, 1): z / (1 + |z|), exact in IEEE arithmetic."""
     return z / (1.0 + np.abs(z))

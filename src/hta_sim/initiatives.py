@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import ordered_sum
+from .arrays import count, ordered_sum, row_argmax, row_max
 from .contributions import Pools
 from .mechanisms import regulatory_barriers, secretariat_overload
 from .mechanisms.trust_ladder import can
@@ -43,7 +43,7 @@ def advance(s: State, p, pools: Pools, effort: np.ndarray, noise: MonthNoise) ->
     homes = _homes(s, p)
     s.homes += homes
     _credit_leads(s)
-    milestones = np.sum((s.stage != before) & (s.stage >= PILOT) & (s.stage <= SCALED), axis=-1)
+    milestones = count((s.stage != before) & (s.stage >= PILOT) & (s.stage <= SCALED))
     return p.initiatives.milestone_units[:, 0] * milestones + p.initiatives.home_units[:, 0] * homes
 
 
@@ -65,8 +65,8 @@ def _new_idea(s: State, p, effort: np.ndarray, noise: MonthNoise, on: np.ndarray
     rate = q.idea_rate_secretariat[:, 0] * sec_fte * s.build + q.idea_rate_partner[:, 0] * \
         ordered_sum(proposers)
     empty = s.stage == 0
-    slot = np.argmax(empty, axis=-1)
-    arrives = on & (noise.idea < rate / (1.0 + rate)) & empty.any(axis=-1)
+    slot = row_argmax(empty)
+    arrives = on & (noise.idea < rate / (1.0 + rate)) & (count(empty) > 0)
     rows = np.nonzero(arrives)[0]
     s.stage[rows, slot[rows]] = IDEA
     s.progress[rows, slot[rows]] = 0.0
@@ -78,21 +78,21 @@ def _new_idea(s: State, p, effort: np.ndarray, noise: MonthNoise, on: np.ndarray
 def _lead(s: State, u: np.ndarray) -> np.ndarray:
     """A partner at the leading rung takes the idea (the keenest, with chance); else the secretariat."""
     bid = np.where(can(s, "lead"), s.engagement * u, -1.0)
-    best = np.argmax(bid, axis=-1)
-    return np.where(np.max(bid, axis=-1) > 0, best, -1)
+    best = row_argmax(bid)
+    return np.where(row_max(bid) > 0, best, -1)
 
 
 def _adequacy(s: State, p, pools: Pools) -> np.ndarray:
     """How fully this month's staff and money cover the pilots and running solutions (R, 1)."""
     q = p.initiatives
-    working = np.sum((s.stage >= PILOT) & (s.stage <= RUNNING), axis=-1)[:, None] + 1.0
+    working = count((s.stage >= PILOT) & (s.stage <= RUNNING))[:, None] + 1.0
     staff = np.minimum(1.0, pools.staff[:, None] / (q.staff_need * working))
     money = np.minimum(1.0, pools.money[:, None] / (q.money_need * working))
     return staff * money
 
 
 def _launch(s: State, p, pace: np.ndarray, u: np.ndarray) -> None:
-    municipality = (can(s, "lend_staff") & s.municipality_mask).any(axis=-1, keepdims=True)
+    municipality = (count(can(s, "lend_staff") & s.municipality_mask) > 0)[:, None]
     chance = p.initiatives.launch_rate * pace * municipality * \
         regulatory_barriers.launch_factor(s, p)
     start = (s.stage == IDEA) & (u < chance)
