@@ -69,14 +69,18 @@ def test_compiled_counts_maxima_and_argmaxima_equal_numpy(data, shape):
     for fn, arg, expected in ((count, mask, np.sum(mask, axis=-1)), (row_max, x, np.max(x, axis=-1)),
                               (row_argmax, x, np.argmax(x, axis=-1)),
                               (row_argmax, mask, np.argmax(mask, axis=-1))):
-        assert _same(fn(arg), expected), fn.__name__
-        assert _same(_numpy_path(fn, arg), expected), fn.__name__
+        # The sign of a zero maximum (a row holding both 0.0 and -0.0) is not checked: numpy's own
+        # answer depends on its SIMD blocking, and the rules only compare maxima (-0.0 == 0.0) or
+        # divide by a positive total; everything else must match bit for bit.
+        zero_sign = fn is not row_max
+        assert _same(fn(arg), expected, zero_sign), fn.__name__
+        assert _same(_numpy_path(fn, arg), expected, zero_sign), fn.__name__
 
 
-def _same(a, b):
+def _same(a, b, zero_sign=True):
     """Equal values and dtypes, signed zeros told apart; any NaN equals any NaN (no payloads)."""
     signs = np.array_equal(np.signbit(a) & ~np.isnan(a), np.signbit(b) & ~np.isnan(b)) \
-        if a.dtype.kind == "f" else True
+        if a.dtype.kind == "f" and zero_sign else True
     return a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind == "f") and signs
 
 

@@ -282,3 +282,39 @@ def test_an_existing_sweep_is_not_overwritten_and_resume_checks_the_spec(tmp_pat
     other = write_spec(tmp_path, GOOD.replace("replicates = 2", "replicates = 3"), "other.toml")
     assert main(["sweep", other, "--workers", "1", "--quiet", "--resume"]) == 2
     assert "another sweep" in capsys.readouterr().err
+
+
+GRID = """
+scenario = "short.toml"
+seed = 8
+replicates = 2
+[design]
+method = "grid"
+levels = 2
+[[parameters]]
+name = "engagement.base"
+low = 0.4
+high = 0.6
+[[parameters]]
+name = "mechanisms.stake"
+values = [true, false]
+[[parameters]]
+name = "trust_ladder.start_rung_initiator"
+low = 3
+high = 4
+"""
+
+
+def test_a_grid_of_numbers_switches_and_whole_numbers(tmp_path):
+    spec = load_spec(write_spec(tmp_path, GRID))
+    runs = read_runs(run_sweep(spec, workers=1, progress=False, out=tmp_path / "g"))
+    assert len(runs) == 2 * 2 * 2 * 2
+    assert str(runs["mechanisms.stake"].dtype) == "boolean"
+    assert str(runs["trust_ladder.start_rung_initiator"].dtype) == "Int64"
+    row = runs.iloc[-1]
+    sc = spec.base.with_changes({"engagement.base": 0.6, "mechanisms.stake": False,
+                                 "trust_ladder.start_rung_initiator": 4})
+    traj = hta_sim.simulate(sc, replicates=2, seed=8).trajectories
+    assert (row["engagement.base"], row["mechanisms.stake"], row["trust_ladder.start_rung_initiator"]) == \
+        (0.6, False, 4)
+    assert row["engagement_2020_06"] == at_date(traj, "engagement_mean", "2020-06").loc[1]

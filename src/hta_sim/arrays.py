@@ -69,7 +69,12 @@ def count(mask: np.ndarray) -> np.ndarray:
 
 
 def row_max(x: np.ndarray) -> np.ndarray:
-    """Largest entry of each row (R, P) -> (R,): ``np.max(x, axis=-1)`` (exact in any order)."""
+    """Largest entry of each row (R, P) -> (R,): ``np.max(x, axis=-1)`` (exact in any order).
+
+    Compiled or not, the value is the same; only the sign of a zero maximum in a row holding both
+    0.0 and -0.0 may differ (numpy's own answer depends on its SIMD blocking), so rules only compare
+    maxima or divide by them when positive.
+    """
     if x.ndim == 2 and x.shape[1] > 0 and x.dtype == np.float64 and _accel.use(x.shape[0]):
         return _accel.kernels()[3](x)
     return np.max(x, axis=-1)

@@ -7,6 +7,7 @@ import hashlib
 import json
 import platform
 import sys
+from functools import lru_cache
 from importlib import metadata
 from typing import Any
 
@@ -34,6 +35,7 @@ def cpu_features() -> list[str]:
     return sorted(k for k, v in found.items() if v)
 
 
+@lru_cache(maxsize=1)
 def machine_fingerprint() -> str:
     """A short hash of what can change a result's last bits: platform, CPU features, numeric libraries.
 

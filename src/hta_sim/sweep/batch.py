@@ -17,6 +17,7 @@ import pandas as pd
 
 from .. import engine, streams
 from ..params import compile_columns
+from ..provenance import machine_fingerprint
 from ..scenario import Scenario
 from ..state import initial_state
 from .outcomes import Plan
@@ -75,6 +76,7 @@ def run_job(job: Job) -> ChunkResult:
     for name, vals in job.values.items():
         table[name] = vals.repeat(reps).reset_index(drop=True)
     table |= plan.measure(recs)
+    table["machine"] = machine_fingerprint()  # of the machine that ran it (a cluster may be mixed)
     return ChunkResult(job.chunk, pd.DataFrame(table), plan.trajectories(recs, run))
 
 

@@ -69,8 +69,11 @@ def build(spec: SweepSpec) -> Design:
     seed = spec.seed if d.seed is None else d.seed
     if d.method == "grid":
         axes = [_grid_axis(spec, p) for p in spec.parameters]
-        values = list(itertools.product(*axes))
-        points = pd.DataFrame(values, columns=prob["names"])
+        rows = list(itertools.product(*axes))
+        points = pd.DataFrame({
+            p.name: (pd.array([r[j] for r in rows], dtype=_dtype(axes[j])) if choices(spec, p) is not None
+                     else np.array([r[j] for r in rows], dtype=float))
+            for j, p in enumerate(spec.parameters)})
         return Design(points, _grid_sample(spec, points), prob)
     if d.method == "sobol":
         from SALib.sample import sobol
@@ -113,7 +116,8 @@ def _grid_sample(spec: SweepSpec, points: pd.DataFrame) -> np.ndarray:
     for j, p in enumerate(spec.parameters):
         c = choices(spec, p)
         col = points[p.name]
-        out[:, j] = col.to_numpy(float) if c is None else [c.index(v) + 0.5 for v in col]
+        out[:, j] = col.to_numpy(float) if c is None else \
+            [c.index(None if v is pd.NA else v) + 0.5 for v in col]
     return out
 
 

@@ -65,7 +65,7 @@ class LocalProcesses:
     def __init__(self, workers: int) -> None:
         self.workers = workers
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["hta_sim.sweep.batch"])
+        ctx.set_forkserver_preload(["hta_sim.sweep._worker"])
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
                                          initializer=_die_with, initargs=(os.getpid(),))
 

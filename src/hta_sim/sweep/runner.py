@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
-from ..provenance import machine_fingerprint, manifest
+from ..provenance import manifest
 from . import design as design_mod
 from . import executors
 from .batch import Job, run_job
@@ -44,7 +44,8 @@ def run_sweep(spec: SweepSpec, workers: int | None = None, scheduler: str | None
               out: str | Path | None = None) -> Path:
     """Run a sweep into ``out`` (default: the spec's ``out``); returns the folder.
 
-    Everything that can be refused is checked before anything is written.
+    Everything that can be refused is checked before anything is written. Local worker processes
+    re-import a calling script's main module: call this under ``if __name__ == "__main__":``.
     """
     store = Store(out or spec.out)
     digest = spec.digest()
@@ -53,10 +54,14 @@ def run_sweep(spec: SweepSpec, workers: int | None = None, scheduler: str | None
     else:
         store.check_new()
     design = design_mod.build(spec)
+    per = points_per_chunk(spec)
     chunks = chunk_count(spec, design.size)
     done = store.done() if resume else set()
     todo = [c for c in range(chunks) if c not in done]
-    runs = design.size * spec.replicates
+
+    def runs_in(cs: list[int] | set[int]) -> int:
+        return sum(min(per, design.size - c * per) for c in cs) * spec.replicates
+
     executor = executors.make(workers, scheduler, dask_local)
     try:
         store.create()
@@ -66,23 +71,19 @@ def run_sweep(spec: SweepSpec, workers: int | None = None, scheduler: str | None
         info = _manifest(spec, design, chunks, digest, executor.describe(), "running")
         store.write_manifest(info)
         started = time.perf_counter()
-        per = points_per_chunk(spec)
-        done_runs = sum(min(per, design.size - c * per) for c in done) * spec.replicates
-        with tqdm(total=runs, initial=done_runs, unit="run", disable=not progress, desc=spec.name,
-                  smoothing=0.1) as bar:
+        with tqdm(total=runs_in(range(chunks)), initial=runs_in(done), unit="run", disable=not progress,
+                  desc=spec.name, smoothing=0.1) as bar:
             for result in executor.map_unordered(run_job, jobs(spec, design.points, todo)):
-                result.runs["machine"] = machine_fingerprint()
                 store.write_chunk(result.chunk, result.runs, result.trajectories)
                 bar.update(len(result.runs))
         elapsed = time.perf_counter() - started
     finally:
         executor.close()
     complete = store.done() >= set(range(chunks))
-    info |= {"status": "complete" if complete else "incomplete"}
-    info["sweep"] |= {"this_invocation": {"chunks_run": len(todo), "seconds": round(elapsed, 3),
-                                          "runs_per_second": round(sum(
-                                              min(per, design.size - c * per) for c in todo)
-                                              * spec.replicates / max(elapsed, 1e-9), 1)}}
+    info["status"] = "complete" if complete else "incomplete"
+    info["sweep"]["this_invocation"] = {"chunks_run": len(todo), "runs": runs_in(todo),
+                                        "seconds": round(elapsed, 3),
+                                        "runs_per_second": round(runs_in(todo) / max(elapsed, 1e-9), 1)}
     store.write_manifest(info)
     return store.root
 

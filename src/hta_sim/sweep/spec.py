@@ -125,9 +125,6 @@ class SweepSpec(_Section):
                            "scenario": self.base.to_dict()}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
-    def runs_per_point(self) -> int:
-        return self.replicates
-
 
 def load_spec(path: str | Path, overrides: dict[str, Any] | None = None) -> SweepSpec:
     """Read, validate and check a spec file; ``overrides`` replace top-level fields (e.g. out)."""
