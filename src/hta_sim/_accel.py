@@ -21,9 +21,10 @@ ON = os.environ.get("HTA_SIM_NUMBA", "1") != "0" and importlib.util.find_spec("n
 _compiled = None
 
 
-def use(rows: int) -> bool:
-    """Whether a reduction over ``rows`` rows should run compiled."""
-    return ON and rows >= MIN_ROWS
+def use(rows: int, columns: int = 0) -> bool:
+    """Whether a reduction over ``rows`` rows of ``columns`` entries should run compiled: a wide
+    batch, or long rows (hundreds of partners)."""
+    return ON and (rows >= MIN_ROWS or columns >= MIN_ROWS)
 
 
 def kernels():
