@@ -1,6 +1,6 @@
 """How fast hta_sim runs: the Mesa model, the vectorised engine, partners, workers and a full sweep.
 
-    python benchmarks/bench_engine.py            # everything (about 10 minutes on 2 cores)
+    python benchmarks/bench_engine.py            # everything (about 12 minutes on 2 cores)
     python benchmarks/bench_engine.py --quick    # smaller sizes, a minute or two
 
 Measures, in one run and on the default scenario: runs/s of the Mesa model (``AllianceModel.run``)
@@ -147,7 +147,7 @@ def main() -> None:
         s = lean(spec_path, 4000 if args.quick else 20_000)
         for count, R in ((15, 1000), (150, 200), (1500, 20)) if not args.quick else ((15, 200), (150, 20)):
             partners(count, R, folder)
-        n = 64 if args.quick else 256
+        n = 64 if args.quick else 512
         one, runs = sweep(spec_path, 1, n, folder)
         two, _ = sweep(spec_path, 2, n, folder)
         full = None
