@@ -78,6 +78,7 @@ def parser() -> argparse.ArgumentParser:
     dash.add_argument("--host", default="127.0.0.1",
                       help="interface to listen on (default 127.0.0.1; another host exposes the page)")
     _optimise_parser(sub)
+    _sweep_parsers(sub)
     return p
 
 
@@ -109,6 +110,30 @@ def _optimise_parser(sub) -> None:
     opt.add_argument("--out", default=None, help="result folder (default results/optimise/<objective>)")
 
 
+def _sweep_parsers(sub) -> None:
+    """``sweep`` and ``sensitivity`` (docs/sweeps.md)."""
+    sweep = sub.add_parser("sweep", help="run a parameter sweep from a spec TOML into a Parquet dataset")
+    sweep.add_argument("spec", help="the sweep spec (TOML)")
+    sweep.add_argument("--workers", type=_positive, default=None,
+                       help="local worker processes (default: all cores; 1 runs in this process)")
+    where = sweep.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", default=None, help="a Dask scheduler, tcp://HOST:PORT")
+    where.add_argument("--dask-local", type=_positive, default=None, metavar="N",
+                       help="a local Dask cluster of N workers on 127.0.0.1")
+    sweep.add_argument("--resume", action="store_true", help="run only the chunks not yet written")
+    sweep.add_argument("--out", default=None, help="output folder (default: the spec's out)")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+    sens = sub.add_parser("sensitivity", help="Sobol or Morris indices of a finished sweep (SALib)")
+    sens.add_argument("sweep", help="a finished sweep folder")
+    sens.add_argument("--method", choices=("sobol", "morris"), default=None,
+                      help="default: the sweep's design")
+    sens.add_argument("--outcome", action="append", default=None,
+                      help="an outcome column (repeatable; default: the headline outcomes)")
+    sens.add_argument("--out", default=None, help="result folder (default: SWEEP/sensitivity-METHOD)")
+    sens.add_argument("--resamples", type=_positive, default=200, help="bootstrap resamples")
+    sens.add_argument("--seed", type=_seed, default=0, help="bootstrap seed")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -135,6 +160,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _compare(args)
     if args.command == "dashboard":
         return _dashboard(args)
+    if args.command == "sweep":
+        return _sweep(args)
+    if args.command == "sensitivity":
+        return _sensitivity(args)
     raise AssertionError(args.command)
 
 
@@ -184,6 +213,25 @@ def _dashboard(args: argparse.Namespace) -> int:
         raise InputError(f"the dashboard needs the 'dashboard' extra ({missing} is not installed): "
                          "pip install 'hta-sim[dashboard]'")
     return serve(args.host, args.port)
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from .sweep import load_spec, run_sweep
+
+    spec = load_spec(args.spec)
+    out = run_sweep(spec, workers=args.workers, scheduler=args.scheduler, dask_local=args.dask_local,
+                    resume=args.resume, progress=not args.quiet, out=args.out)
+    print(f"wrote {out}/")
+    return 0
+
+
+def _sensitivity(args: argparse.Namespace) -> int:
+    from .analysis.sensitivity import run
+
+    out = run(args.sweep, args.method, args.outcome, args.out, args.resamples, args.seed)
+    print((out / "sensitivity.csv").read_text() if len(args.outcome or []) == 1 else "", end="")
+    print(f"wrote {out}/")
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from . import kernel, streams
-from .params import check, compile_params, roster_of  # noqa: F401  (check: re-exported)
+from .params import Layout, check, compile_params, roster_of  # noqa: F401  (check: re-exported)
 from .recorder import Recorder
 from .roster import Roster
 from .scenario import Scenario
@@ -38,10 +38,16 @@ def run_chunk(scenarios: Sequence[Scenario], roster: Roster, seed: int,
     """Run one chunk of replicates from month 0 to the end; scenarios[i] drives replicates[i]."""
     layout, p, noise, state = start(scenarios, roster, seed, replicates)
     rec = Recorder(replicates, layout)
-    for t in range(layout.steps):
-        advance(state, p, layout, t, noise, rec)
+    simulate_batch(state, p, layout, noise, rec)
     if tick:
         tick(len(replicates))
+    return rec
+
+
+def simulate_batch(state: State, p, layout: Layout, noise: streams.Noise, rec: Recorder) -> Recorder:
+    """Months 0 to the end for a prepared batch (sweeps prepare parameters and noise their own way)."""
+    for t in range(layout.steps):
+        advance(state, p, layout, t, noise, rec)
     return rec
 
 

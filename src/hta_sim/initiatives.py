@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import ordered_sum
+from .arrays import count, ordered_sum, row_argmax, row_max
 from .contributions import Pools
 from .levers import board_ownership, development_pool, results_communication
 from .mechanisms import regulatory_barriers, secretariat_overload
@@ -49,7 +49,7 @@ def advance(s: State, p, t: int, pools: Pools, effort: np.ndarray, noise: MonthN
     homes = _homes(s, p)
     s.homes += homes
     _credit_leads(s)
-    milestones = np.sum((s.stage != before) & (s.stage >= PILOT) & (s.stage <= SCALED), axis=-1)
+    milestones = count((s.stage != before) & (s.stage >= PILOT) & (s.stage <= SCALED))
     return p.initiatives.milestone_units[:, 0] * milestones + p.initiatives.home_units[:, 0] * homes
 
 
@@ -72,8 +72,8 @@ def _new_idea(s: State, p, t: int, effort: np.ndarray, noise: MonthNoise, on: np
     rate = q.idea_rate_secretariat[:, 0] * sec_fte * s.build + q.idea_rate_partner[:, 0] * \
         ordered_sum(proposers)
     empty = s.stage == 0
-    slot = np.argmax(empty, axis=-1)
-    arrives = on & (noise.idea < rate / (1.0 + rate)) & empty.any(axis=-1)
+    slot = row_argmax(empty)
+    arrives = on & (noise.idea < rate / (1.0 + rate)) & (count(empty) > 0)
     rows = np.nonzero(arrives)[0]
     s.stage[rows, slot[rows]] = IDEA
     s.progress[rows, slot[rows]] = 0.0
@@ -102,22 +102,22 @@ def _lead(s: State, p, t: int, u: np.ndarray) -> np.ndarray:
     """A partner at the leading rung takes the idea (the keenest, with chance); else the secretariat."""
     may = can(s, "lead") | board_ownership.may_lead(s, p, t)
     bid = np.where(may, s.engagement * u, -1.0)
-    best = np.argmax(bid, axis=-1)
-    return np.where(np.max(bid, axis=-1) > 0, best, -1)
+    best = row_argmax(bid)
+    return np.where(row_max(bid) > 0, best, -1)
 
 
 def _adequacy(s: State, p, pools: Pools) -> np.ndarray:
     """How fully this month's staff and money cover each pilot and running solution (R, K);
     the development pool covers the money of the initiatives it funds."""
     q = p.initiatives
-    working = np.sum((s.stage >= PILOT) & (s.stage <= RUNNING), axis=-1)[:, None] + 1.0
+    working = count((s.stage >= PILOT) & (s.stage <= RUNNING))[:, None] + 1.0
     staff = np.minimum(1.0, pools.staff[:, None] / (q.staff_need * working))
     money = np.minimum(1.0, pools.money[:, None] / (q.money_need * working))
     return staff * np.where(s.pooled, 1.0, money)
 
 
 def _launch(s: State, p, pace: np.ndarray, u: np.ndarray) -> None:
-    municipality = (can(s, "lend_staff") & s.municipality_mask).any(axis=-1, keepdims=True)
+    municipality = (count(can(s, "lend_staff") & s.municipality_mask) > 0)[:, None]
     chance = p.initiatives.launch_rate * pace * municipality * \
         regulatory_barriers.launch_factor(s, p)
     start = (s.stage == IDEA) & (u < chance)
@@ -150,6 +150,8 @@ def _homes(s: State, p) -> np.ndarray:
 def _credit_leads(s: State) -> None:
     """Count, for each partner, the running or scaled initiatives it leads."""
     producing = (s.stage == RUNNING) | (s.stage == SCALED)
-    partners = np.arange(s.engagement.shape[1])
-    s.led_results[:] = np.sum(producing[:, None, :] & (s.lead[:, None, :] == partners[None, :, None]),
-                              axis=-1)
+    R, P = s.engagement.shape
+    # A count per (replicate, partner): bincount over flat (replicate, lead) keys; exact, so the bits
+    # equal those of any other way of counting, and it never builds an (R, P, K) array.
+    keys = (np.arange(R)[:, None] * P + s.lead)[producing & (s.lead >= 0)]
+    s.led_results[:] = np.bincount(keys, minlength=R * P).reshape(R, P)

@@ -28,18 +28,38 @@ class Dip:
 
 
 def smoothed(series: np.ndarray) -> np.ndarray:
-    """Centred 3-month moving average (the edges average what exists)."""
-    return pd.Series(series).rolling(3, center=True, min_periods=1).mean().to_numpy()
+    """Centred 3-month moving average along the last axis (the edges average what exists; NaN skipped).
+
+    Works on one curve (T,) or many (R, T) at once, so sweeps compute every run's dip in one call.
+    """
+    x = np.asarray(series, dtype=float)
+    ok = ~np.isnan(x)
+    v = np.where(ok, x, 0.0)
+    total, count = v.copy(), ok.astype(float)
+    total[..., 1:] += v[..., :-1]
+    count[..., 1:] += ok[..., :-1]
+    total[..., :-1] += v[..., 1:]
+    count[..., :-1] += ok[..., 1:]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1.0), np.nan)
+
+
+def dips(curves: np.ndarray) -> dict[str, np.ndarray]:
+    """The dip of each monthly engagement curve (R, T): depth, peak, trough and their steps, (R,) each."""
+    s = smoothed(np.atleast_2d(curves))
+    peak_win, trough_win = s[:, slice(*PEAK_MONTHS)], s[:, slice(*TROUGH_MONTHS)]
+    peak_i, trough_i = np.argmax(peak_win, axis=1), np.argmin(trough_win, axis=1)
+    rows = np.arange(len(s))
+    peak, trough = peak_win[rows, peak_i], trough_win[rows, trough_i]
+    return {"depth": (peak - trough) / peak, "peak": peak, "trough": trough,
+            "peak_step": PEAK_MONTHS[0] + peak_i, "trough_step": TROUGH_MONTHS[0] + trough_i}
 
 
 def dip_of(curve: np.ndarray) -> Dip:
     """The dip of one monthly engagement curve, indexed by step."""
-    s = smoothed(curve)
-    peak_win, trough_win = s[slice(*PEAK_MONTHS)], s[slice(*TROUGH_MONTHS)]
-    peak_i, trough_i = int(np.argmax(peak_win)), int(np.argmin(trough_win))
-    peak, trough = float(peak_win[peak_i]), float(trough_win[trough_i])
-    return Dip((peak - trough) / peak, peak, trough, PEAK_MONTHS[0] + peak_i,
-               TROUGH_MONTHS[0] + trough_i)
+    d = dips(np.asarray(curve, dtype=float)[None, :])
+    return Dip(float(d["depth"][0]), float(d["peak"][0]), float(d["trough"][0]),
+               int(d["peak_step"][0]), int(d["trough_step"][0]))
 
 
 def ensemble_dip(traj: pd.DataFrame, column: str = "engagement_mean") -> Dip:
@@ -49,11 +69,8 @@ def ensemble_dip(traj: pd.DataFrame, column: str = "engagement_mean") -> Dip:
 
 def replicate_dips(traj: pd.DataFrame, column: str = "engagement_mean") -> pd.DataFrame:
     """Each replicate's own smoothed dip: replicate, depth, peak, trough, peak_step, trough_step."""
-    rows = []
-    for rep, g in traj.groupby("replicate", sort=True):
-        d = dip_of(g.sort_values("step")[column].to_numpy())
-        rows.append({"replicate": rep, **d.__dict__})
-    return pd.DataFrame(rows)
+    wide = traj.pivot(index="replicate", columns="step", values=column).sort_index()
+    return pd.DataFrame({"replicate": wide.index.to_numpy(), **dips(wide.to_numpy())})
 
 
 def at_date(traj: pd.DataFrame, column: str, date: str) -> pd.Series:

@@ -8,6 +8,7 @@ The structure (time span, pulse dates, grants' partners and purposes, roster) is
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, Literal, get_args, get_origin
@@ -18,7 +19,7 @@ from pydantic import BaseModel
 from .calendar import parse_month
 from .errors import InputError
 from .roster import Roster, load_roster
-from .scenario import Grant, Mix, Scenario
+from .scenario import Grant, Mix, Scenario, flatten
 from .vocabulary import EFFORTS
 
 NEVER = 10**6  # a step index that never comes
@@ -104,6 +105,38 @@ def compile_params(scenarios: list[Scenario], roster: Roster) -> tuple[Layout, S
             raise InputError("scenarios in one batch must share time span, pulse dates and grants")
     dicts = [_leaves(s, layout.start) for s in scenarios]
     return layout, _nest({key: _stack([d[key] for d in dicts]) for key in dicts[0]})
+
+
+def compile_columns(base: Scenario, roster: Roster, rows: int,
+                    columns: dict[str, Sequence[Any]]) -> tuple[Layout, SimpleNamespace]:
+    """Parameters of ``rows`` replicates that share ``base`` except for some leaves, one value a row.
+
+    The same arrays, bit for bit, as ``compile_params`` of one ``base.with_changes`` per row, without
+    building and validating a Scenario per row (a sweep's design has tens of thousands): plain
+    numbers and switches become ``float(value)`` as in ``_leaves``; months and named choices go
+    through ``_leaves`` itself, once per distinct value. Values must already be valid (sweep specs
+    check each parameter's range against the schema).
+    """
+    layout = layout_of(base, roster)
+    leaves = _leaves(base, layout.start)
+    flat = {key: np.repeat(_stack([value]), rows, axis=0) for key, value in leaves.items()}
+    for name, values in columns.items():
+        if name not in leaves or isinstance(leaves[name], np.ndarray):
+            raise KeyError(f"{name!r} is not a per-replicate scenario number")
+        if len(values) != rows:
+            raise ValueError(f"{name!r}: {len(values)} values for {rows} rows")
+        if not _plain_number(base, name):
+            table = {v: _leaves(base.with_changes({name: v}), layout.start)[name] for v in set(values)}
+            flat[name] = np.array([table[v] for v in values], dtype=float)[:, None]
+        else:
+            flat[name] = np.array([float(v) for v in values], dtype=float)[:, None]
+    return layout, _nest(flat)
+
+
+def _plain_number(base: Scenario, name: str) -> bool:
+    """Whether a leaf compiles as float(value): not a month, an unset month or a named choice."""
+    value = flatten(base.model_dump(mode="json")).get(name)
+    return isinstance(value, bool | int | float)
 
 
 def _leaves(s: Scenario, start: int) -> dict[str, Any]:

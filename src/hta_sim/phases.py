@@ -6,17 +6,18 @@ scaled solutions. All three can be under way at once; ``dominant`` names the hea
 
 import numpy as np
 
+from .arrays import count, row_argmax
 from .state import State
 from .vocabulary import STAGE
 
 
 def weights(s: State) -> np.ndarray:
     """(R, 3): building, piloting and scaling activity."""
-    trying = np.sum((s.stage == STAGE["idea"]) | (s.stage == STAGE["pilot"]), axis=-1)
-    doing = np.sum((s.stage == STAGE["running"]) | (s.stage == STAGE["scaled"]), axis=-1)
+    trying = count((s.stage == STAGE["idea"]) | (s.stage == STAGE["pilot"]))
+    doing = count((s.stage == STAGE["running"]) | (s.stage == STAGE["scaled"]))
     total = trying + doing + 1.0
     return np.stack([1.0 - s.build, s.build * trying / total, s.build * doing / total], axis=-1)
 
 
 def dominant(s: State) -> np.ndarray:
-    return np.argmax(weights(s), axis=-1)
+    return row_argmax(weights(s))

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import platform
 import sys
+from functools import lru_cache
 from importlib import metadata
 from typing import Any
 
@@ -12,7 +15,8 @@ import numpy as np
 
 from .scenario import Scenario
 
-LIBRARIES = ("numpy", "scipy", "pandas", "pyarrow", "mesa", "matplotlib", "pydantic")
+LIBRARIES = ("numpy", "scipy", "pandas", "pyarrow", "mesa", "matplotlib", "pydantic", "SALib", "dask",
+             "distributed")
 
 
 def version() -> str:
@@ -29,6 +33,23 @@ def cpu_features() -> list[str]:
     except ImportError:  # pragma: no cover - older numpy
         return []
     return sorted(k for k, v in found.items() if v)
+
+
+@lru_cache(maxsize=1)
+def machine_fingerprint() -> str:
+    """A short hash of what can change a result's last bits: platform, CPU features, numeric libraries.
+
+    Runs on machines with the same fingerprint give the same bits; a sweep records it per run.
+    """
+    libs = []
+    for lib in ("numpy", "scipy"):
+        try:
+            libs.append(metadata.version(lib))
+        except metadata.PackageNotFoundError:
+            libs.append(None)
+    text = json.dumps([platform.machine(), platform.system(), sys.version.split()[0], cpu_features(),
+                       libs])
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def manifest(scenario: Scenario, seed: int, replicates: int, engine: str,

@@ -6,6 +6,7 @@ the end; its columns are documented in docs/ODD.md ("Outputs").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,57 +26,99 @@ SCALARS = (
 )
 COUNTS = tuple(f"rung_{r}" for r in RUNGS) + tuple(f"initiatives_{s}" for s in STAGES[1:])
 SHARES = tuple(f"effort_{e}" for e in EFFORTS)
+ALL = (*SCALARS, *COUNTS, *SHARES, "phase")
+
+
+def _column_rules() -> dict[str, Callable[[State], np.ndarray]]:
+    """Each column of the trajectories table as a function of the month's state, (R,) per call.
+
+    The one definition of every recorded quantity: the full Recorder and the lean sweep recorder
+    (a subset of columns at a subset of months) both read them from here.
+    """
+    rules: dict[str, Callable[[State], np.ndarray]] = {
+        "engagement_mean": lambda s: masked_mean(s.engagement, s.active),
+        "engagement_board": lambda s: masked_mean(s.engagement, s.active & s.board),
+        "engagement_ab": lambda s: masked_mean(s.engagement, s.active & s.ab),
+        "visible_results": lambda s: s.visible,
+        "homes_created": lambda s: s.homes,
+        "money_contributed": lambda s: ordered_sum(s.money_given),
+        "money_others": lambda s: ordered_sum(s.money_given) - np.max(s.money_given, axis=-1),
+        "money_cofinancing": lambda s: ordered_sum(s.cofinance_given),
+        "pool_budget": lambda s: s.pool_budget,
+        "initiatives_partner_led": _partner_led,
+        "staff_contributed": lambda s: ordered_sum(s.staff_given),
+        "knowledge_contributed": lambda s: ordered_sum(s.knowledge_given),
+        "build_level": lambda s: s.build,
+        "regulatory_barrier": lambda s: s.barrier,
+        "secretariat_staff": lambda s: s.secretariat_staff,
+        "dominance": lambda s: s.dominance,
+        "active_partners": lambda s: np.sum(s.active, axis=-1),
+        "phase": lambda s: s.phase,
+    }
+    for k, name in enumerate(RUNGS):
+        rules[f"rung_{name}"] = lambda s, k=k: np.sum(s.active & (s.rung == k), axis=-1)
+    for k, name in enumerate(STAGES[1:], start=1):
+        rules[f"initiatives_{name}"] = lambda s, k=k: np.sum(s.stage == k, axis=-1)
+    for k, name in enumerate(EFFORTS):
+        rules[f"effort_{name}"] = lambda s, k=k: s.mix[:, k]
+    return rules
+
+
+def _partner_led(s: State) -> np.ndarray:
+    """Initiatives from idea to scaled that a partner, not the secretariat, leads (R,)."""
+    working = (s.stage >= STAGES.index("idea")) & (s.stage <= STAGES.index("scaled"))
+    return np.sum(working & (s.lead >= 0), axis=-1)
+
+
+RULES: dict[str, Callable[[State], np.ndarray]] = _column_rules()
 
 
 @dataclass
 class Recorder:
+    """Columns over (replicate, recorded month) and the pulse; by default every column, every month.
+
+    ``columns`` and ``steps`` narrow it for sweeps, which need a few outcomes of many runs:
+    ``values(name)`` then gives (R, len(steps)) arrays; ``trajectories`` needs the full default.
+    """
+
     replicates: np.ndarray  # the global replicate numbers in this batch
     layout: Layout
+    names: tuple[str, ...] = ALL
+    steps: tuple[int, ...] | None = None  # recorded months (step indices); None: every month
     columns: dict[str, np.ndarray] = field(default_factory=dict)
     pulse: np.ndarray = field(init=False)  # (R, n_dates, 2, 8)
     pulse_split: np.ndarray = field(init=False)  # (R, n_dates) bool: association reached
 
     def __post_init__(self) -> None:
-        R, T = len(self.replicates), self.layout.steps
-        for name in (*SCALARS, *COUNTS, *SHARES):
-            self.columns[name] = np.zeros((R, T))
-        self.columns["phase"] = np.zeros((R, T), dtype=np.int64)
+        unknown = set(self.names) - set(RULES)
+        if unknown:
+            raise ValueError(f"unknown recorder columns {sorted(unknown)}")
+        R = len(self.replicates)
+        steps = range(self.layout.steps) if self.steps is None else self.steps
+        self._slot = {t: i for i, t in enumerate(steps)}  # month -> column index
+        for name in self.names:
+            dtype = np.int64 if name == "phase" else float
+            self.columns[name] = np.zeros((R, len(self._slot)), dtype=dtype)
         self.pulse = np.full((R, len(self.layout.pulse_steps), 2, len(PULSE_PARAMETERS)), np.nan)
         self.pulse_split = np.zeros((R, len(self.layout.pulse_steps)), dtype=bool)
 
     def record(self, s: State, t: int, split: np.ndarray) -> None:
-        c = self.columns
-        c["engagement_mean"][:, t] = masked_mean(s.engagement, s.active)
-        c["engagement_board"][:, t] = masked_mean(s.engagement, s.active & s.board)
-        c["engagement_ab"][:, t] = masked_mean(s.engagement, s.active & s.ab)
-        c["visible_results"][:, t] = s.visible
-        c["homes_created"][:, t] = s.homes
-        c["money_contributed"][:, t] = ordered_sum(s.money_given)
-        c["money_others"][:, t] = c["money_contributed"][:, t] - np.max(s.money_given, axis=-1)
-        c["money_cofinancing"][:, t] = ordered_sum(s.cofinance_given)
-        c["pool_budget"][:, t] = s.pool_budget
-        working = (s.stage >= STAGES.index("idea")) & (s.stage <= STAGES.index("scaled"))
-        c["initiatives_partner_led"][:, t] = np.sum(working & (s.lead >= 0), axis=-1)
-        c["staff_contributed"][:, t] = ordered_sum(s.staff_given)
-        c["knowledge_contributed"][:, t] = ordered_sum(s.knowledge_given)
-        c["build_level"][:, t] = s.build
-        c["regulatory_barrier"][:, t] = s.barrier
-        c["secretariat_staff"][:, t] = s.secretariat_staff
-        c["dominance"][:, t] = s.dominance
-        c["active_partners"][:, t] = np.sum(s.active, axis=-1)
-        c["phase"][:, t] = s.phase
-        for k, name in enumerate(RUNGS):
-            c[f"rung_{name}"][:, t] = np.sum(s.active & (s.rung == k), axis=-1)
-        for k, name in enumerate(STAGES[1:], start=1):
-            c[f"initiatives_{name}"][:, t] = np.sum(s.stage == k, axis=-1)
-        for k, name in enumerate(EFFORTS):
-            c[f"effort_{name}"][:, t] = s.mix[:, k]
+        i = self._slot.get(t)
+        if i is not None:
+            for name in self.names:
+                self.columns[name][:, i] = RULES[name](s)
         if t in self.layout.pulse_steps:
             i = self.layout.pulse_steps.index(t)
             self.pulse[:, i] = s.scores
             self.pulse_split[:, i] = split
 
+    def values(self, name: str) -> np.ndarray:
+        """(R, recorded months) values of one column."""
+        return self.columns[name]
+
     def trajectories(self, scenario: str, seed: int) -> pd.DataFrame:
+        if self.steps is not None or set(self.names) != set(ALL):
+            raise ValueError("trajectories need a full recorder (every column, every month)")
         R, T = len(self.replicates), self.layout.steps
         frame = {
             "scenario": np.full(R * T, scenario, dtype=object),

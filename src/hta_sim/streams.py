@@ -13,7 +13,7 @@ common random numbers survive changes that should not touch them:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 from scipy.special import ndtri
@@ -40,6 +40,10 @@ class Noise:
     pool_pick: np.ndarray | None = None  # (R, T) uniform, for levers that choose by lottery
     takeover: np.ndarray | None = None  # (R, T, K) uniform, for board ownership
 
+    def rows(self, index: np.ndarray) -> Noise:
+        """The noise of some rows of this batch, a row possibly many times: common random numbers."""
+        return Noise(**{f.name: _take(getattr(self, f.name), index) for f in fields(self)})
+
     def at(self, t: int) -> Noise:
         """The draws of month t, as a Noise whose per-month arrays lost their time axis."""
         return Noise(self.engagement[:, t], self.ladder[:, t], self.lead[:, t], self.launch[:, t],
@@ -63,28 +67,60 @@ def draw_levers(seed: int, replicates: np.ndarray, steps: int, slots: int) -> tu
 
 def draw(seed: int, replicates: np.ndarray, steps: int, slots: int, partner_slots: np.ndarray,
          levers: bool = False) -> Noise:
-    """The noise for the given replicate numbers; partner_slots are the roster's stream keys."""
-    T, K, P = steps, slots, len(partner_slots)
+    """The noise for the given replicate numbers; partner_slots are the roster's stream keys.
+
+    Each replicate's draws are generated and sorted into place one replicate at a time, so the
+    working buffer stays small (cache-sized) however many replicates a batch holds. The lever
+    stream is drawn only when a lever that needs it is on somewhere in the batch.
+    """
+    T, K, P, R = steps, slots, len(partner_slots), len(replicates)
     head = T * (len(ALLIANCE_PURPOSES) + K * len(SLOT_PURPOSES))
     per_slot = T * len(PARTNER_PURPOSES) + len(INITIAL_PURPOSES)
     total = head + per_slot * (int(partner_slots.max()) + 1)
-    u = np.empty((len(replicates), total))
+    out = Noise(engagement=np.empty((R, T, P)), ladder=np.empty((R, T, P)), lead=np.empty((R, T, P)),
+                launch=np.empty((R, T, K)), transition=np.empty((R, T, K)), idea=np.empty((R, T)),
+                size=np.empty((R, T)), engagement0=np.empty((R, P)))
+    u = np.empty(total)
     for i, r in enumerate(replicates):
-        u[i] = replicate_generator(seed, int(r)).random(total)
-    u += 2.0**-54  # into (0, 1), so that the normal quantile stays finite
-    alliance = u[:, : T * 2].reshape(-1, 2, T)
-    slot = u[:, T * 2 : head].reshape(-1, K, 2, T)
-    partner = u[:, head:].reshape(len(replicates), -1, per_slot)[:, partner_slots]  # (R, P, per_slot)
-    monthly = partner[:, :, : T * 3].reshape(-1, P, 3, T)
-    return Noise(
-        engagement=ndtri(monthly[:, :, 0].transpose(0, 2, 1)),
-        ladder=np.ascontiguousarray(monthly[:, :, 1].transpose(0, 2, 1)),
-        lead=np.ascontiguousarray(monthly[:, :, 2].transpose(0, 2, 1)),
-        launch=np.ascontiguousarray(slot[:, :, 0].transpose(0, 2, 1)),
-        transition=np.ascontiguousarray(slot[:, :, 1].transpose(0, 2, 1)),
-        idea=np.ascontiguousarray(alliance[:, 0]),
-        size=np.ascontiguousarray(alliance[:, 1]),
-        engagement0=ndtri(partner[:, :, T * 3]),
-        **(dict(zip(LEVER_PURPOSES, draw_levers(seed, replicates, T, K), strict=True))
-           if levers else {}),
-    )
+        replicate_generator(seed, int(r)).random(out=u)
+        u += 2.0**-54  # into (0, 1), so that the normal quantile stays finite
+        alliance = u[: T * 2].reshape(2, T)
+        slot = u[T * 2 : head].reshape(K, 2, T)
+        partner = u[head:].reshape(-1, per_slot)[partner_slots]  # (P, per_slot)
+        monthly = partner[:, : T * 3].reshape(P, 3, T)
+        ndtri(monthly[:, 0].T, out=out.engagement[i])
+        out.ladder[i] = monthly[:, 1].T
+        out.lead[i] = monthly[:, 2].T
+        out.launch[i] = slot[:, 0].T
+        out.transition[i] = slot[:, 1].T
+        out.idea[i] = alliance[0]
+        out.size[i] = alliance[1]
+        ndtri(partner[:, T * 3], out=out.engagement0[i])
+    if levers:
+        pool_pick, takeover = draw_levers(seed, replicates, T, K)
+        out = replace(out, pool_pick=pool_pick, takeover=takeover)
+    return out
+
+
+@dataclass(frozen=True)
+class SharedNoise:
+    """Rows that share a few replicates' draws (common random numbers), gathered month by month.
+
+    Row i reads the draws of ``base``'s row ``index[i]``: the same numbers as a batch drawn for
+    those replicates, without holding a full (rows, months, partners) copy.
+    """
+
+    base: Noise
+    index: np.ndarray
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_engagement0", np.take(self.base.engagement0, self.index, axis=0))
+
+    def at(self, t: int) -> Noise:
+        month = self.base.at(t)
+        return Noise(**{f.name: _take(getattr(month, f.name), self.index) for f in fields(month)
+                        if f.name != "engagement0"}, engagement0=self._engagement0)
+
+
+def _take(draws: np.ndarray | None, index: np.ndarray) -> np.ndarray | None:
+    return None if draws is None else np.take(draws, index, axis=0)

@@ -7,19 +7,19 @@ their engagement. Off, dominance has no effect.
 
 import numpy as np
 
-from ..arrays import ordered_sum
+from ..arrays import ordered_sum, row_max
 from ..state import State
 
 
 def dominance(money: np.ndarray) -> np.ndarray:
     """The largest single contributor's share of the month's money (R,), 0 when there is none."""
     total = ordered_sum(money)
-    return np.where(total > 0, np.max(money, axis=-1) / np.where(total > 0, total, 1.0), 0.0)
+    return np.where(total > 0, row_max(money) / np.where(total > 0, total, 1.0), 0.0)
 
 
 def others(s: State) -> np.ndarray:
     """Partners other than the dominant funder (R, P)."""
-    return s.money_given < np.max(s.money_given, axis=-1, keepdims=True)
+    return s.money_given < row_max(s.money_given)[:, None]
 
 
 def money_factor(s: State, p) -> np.ndarray:

@@ -7,13 +7,14 @@ each moves more slowly. Partner-led initiatives carry their own load. Off, capac
 
 import numpy as np
 
+from ..arrays import count
 from ..vocabulary import EFFORT, STAGE
 
 
 def factor(stage: np.ndarray, lead: np.ndarray, effort_fte: np.ndarray, p) -> np.ndarray:
     """Pace multiplier per initiative slot (R, K), 1 where capacity suffices or a partner leads."""
     working = (stage >= STAGE["idea"]) & (stage <= STAGE["running"]) & (lead < 0)
-    demand = np.sum(working, axis=-1, keepdims=True) * p.secretariat_overload.fte_per_initiative
+    demand = count(working)[:, None] * p.secretariat_overload.fte_per_initiative
     capacity = effort_fte[:, EFFORT["local_alliances"], None]
     share = np.where(demand > 0, np.minimum(1.0, capacity / np.where(demand > 0, demand, 1.0)), 1.0)
     share = np.where(p.mechanisms.secretariat_overload > 0, share, 1.0)

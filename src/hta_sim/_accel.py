@@ -1,0 +1,111 @@
+"""Compiled versions of the reductions in ``arrays`` (numba), used for large batches when installed.
+
+They add in exactly the order the numpy versions do (left to right along the row, no fast-math, so
+no reassociation and no fused multiply-add), so a result has the same bits with or without them;
+``tests/test_arrays.py`` checks that on random data. They only remove numpy's per-row overhead on
+the short partner and slot axes, which dominates in wide batches. Because the bits do not depend on
+it, the choice may depend on the batch: numba is imported (about a second) only when a batch of at
+least ``MIN_ROWS`` replicates first needs it, so a Mesa model or a small run never pays for it.
+Set HTA_SIM_NUMBA=0 to switch them off.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+import numpy as np
+
+MIN_ROWS = 256
+ON = os.environ.get("HTA_SIM_NUMBA", "1") != "0" and importlib.util.find_spec("numba") is not None
+_compiled = None
+
+
+def use(rows: int, columns: int = 0) -> bool:
+    """Whether a reduction over ``rows`` rows of ``columns`` entries should run compiled: a wide
+    batch, or long rows (hundreds of partners)."""
+    return ON and (rows >= MIN_ROWS or columns >= MIN_ROWS)
+
+
+def kernels():
+    """The compiled functions (compiled or loaded from numba's cache on first use)."""
+    global _compiled
+    if _compiled is None:
+        _compiled = _compile()
+    return _compiled
+
+
+def _compile():
+    import numba
+
+    @numba.njit(cache=True, nogil=True)
+    def row_sum(x):  # pragma: no cover - compiled
+        """((x0 + x1) + x2) + ... for each row of a 2-D array (bool arrays as uint8 views)."""
+        out = np.empty(x.shape[0])
+        for r in range(x.shape[0]):
+            acc = np.float64(x[r, 0])
+            for j in range(1, x.shape[1]):
+                acc += x[r, j]
+            out[r] = acc
+        return out
+
+    @numba.njit(cache=True, nogil=True)
+    def row_masked_mean(x, m):  # pragma: no cover - compiled
+        """Mean of each row of x where m (uint8) is set, NaN where none is; the order of row_sum."""
+        out = np.empty(x.shape[0])
+        for r in range(x.shape[0]):
+            acc = x[r, 0] if m[r, 0] else 0.0
+            n = np.int64(m[r, 0] != 0)
+            for j in range(1, x.shape[1]):
+                acc += x[r, j] if m[r, j] else 0.0
+                n += m[r, j] != 0
+            out[r] = acc / n if n > 0 else np.nan
+        return out
+
+    @numba.njit(cache=True, nogil=True)
+    def row_count(m):  # pragma: no cover - compiled
+        """Set entries of each row of a uint8 (bool) array."""
+        out = np.empty(m.shape[0], dtype=np.int64)
+        for r in range(m.shape[0]):
+            n = 0
+            for j in range(m.shape[1]):
+                n += m[r, j] != 0
+            out[r] = n
+        return out
+
+    @numba.njit(cache=True, nogil=True)
+    def row_max(x):  # pragma: no cover - compiled
+        """Largest entry of each row, as np.max: the first NaN if any; of equal entries (0.0 and
+        -0.0) the later one."""
+        out = np.empty(x.shape[0])
+        for r in range(x.shape[0]):
+            best = x[r, 0]
+            if not np.isnan(best):
+                for j in range(1, x.shape[1]):
+                    v = x[r, j]
+                    if np.isnan(v):
+                        best = v
+                        break
+                    if not best > v:
+                        best = v
+            out[r] = best
+        return out
+
+    @numba.njit(cache=True, nogil=True)
+    def row_argmax(x):  # pragma: no cover - compiled
+        """Index of the first largest entry of each row; of the first NaN if any (as np.argmax)."""
+        out = np.empty(x.shape[0], dtype=np.int64)
+        for r in range(x.shape[0]):
+            best, at = x[r, 0], 0
+            if not np.isnan(best):
+                for j in range(1, x.shape[1]):
+                    v = x[r, j]
+                    if np.isnan(v):
+                        at = j
+                        break
+                    if v > best:
+                        best, at = v, j
+            out[r] = at
+        return out
+
+    return row_sum, row_masked_mean, row_count, row_max, row_argmax

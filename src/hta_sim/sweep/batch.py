@@ -1,0 +1,100 @@
+"""One chunk of a sweep: a few design points times their replicates, run as one vectorised batch.
+
+This is the function executors ship to workers. It is pure: the same job gives the same table on
+any worker, in any order, so chunks may run anywhere and be retried or resumed freely. Run
+(point i, replicate j) is exactly ``simulate(base.with_changes(point i), seed)``'s replicate k, where
+k = j with common random numbers and k = the run's number otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import engine, streams
+from ..params import compile_columns
+from ..provenance import machine_fingerprint
+from ..scenario import Scenario
+from ..state import initial_state
+from .outcomes import Plan
+from .spec import Outcomes
+
+
+@dataclass(frozen=True)
+class Job:
+    chunk: int  # the chunk's number (its file name)
+    base: Scenario
+    seed: int
+    replicates: int  # per point
+    common_random_numbers: bool
+    first_point: int  # global number of the chunk's first point
+    values: dict[str, pd.Series]  # parameter -> one value per point of the chunk (the design's dtype)
+    outcomes: Outcomes
+
+    @property
+    def points(self) -> int:
+        return len(next(iter(self.values.values())))
+
+    @property
+    def runs(self) -> int:
+        return self.points * self.replicates
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    chunk: int
+    runs: pd.DataFrame  # one row per run: identity, parameter values, outcomes
+    trajectories: pd.DataFrame | None  # down-sampled rows, if asked for
+
+
+def run_job(job: Job) -> ChunkResult:
+    """Run every (point, replicate) of the chunk and measure its outcomes."""
+    roster = engine.roster_of(job.base)
+    n, reps = job.points, job.replicates
+    point = job.first_point + np.repeat(np.arange(n), reps)
+    run = point * reps + np.tile(np.arange(reps), n)
+    stream = np.tile(np.arange(reps), n) if job.common_random_numbers else run
+    per_run = {name: [v for v in _plain(vals.tolist()) for _ in range(reps)]
+               for name, vals in job.values.items()}
+    layout, p = compile_columns(job.base, roster, len(run), per_run)
+    slots = job.base.initiatives.slots
+    levers = _needs_lever_stream(job)
+    if job.common_random_numbers:
+        noise = streams.SharedNoise(_noise(job.seed, reps, layout.steps, slots,
+                                           tuple(roster.slots.tolist()), levers),
+                                    np.tile(np.arange(reps), n))
+    else:
+        noise = streams.draw(job.seed, run, layout.steps, slots, roster.slots, levers)
+    state = initial_state(roster, len(run), slots, p.secretariat.mix)
+    plan = Plan(job.outcomes, layout)
+    recs = plan.recorders(stream)
+    engine.simulate_batch(state, p, layout, noise, recs)
+    table = {"run": run, "point": point, "replicate": stream}
+    for name, vals in job.values.items():
+        table[name] = vals.repeat(reps).reset_index(drop=True)
+    table |= plan.measure(recs)
+    table["machine"] = machine_fingerprint()  # of the machine that ran it (a cluster may be mixed)
+    return ChunkResult(job.chunk, pd.DataFrame(table), plan.trajectories(recs, run))
+
+
+def _needs_lever_stream(job: Job) -> bool:
+    """Whether any run may use the lever stream (the development pool or board ownership)."""
+    base = job.base.development_pool.enabled or job.base.board_ownership.enabled
+    swept = any(name.startswith(("development_pool.", "board_ownership.")) for name in job.values)
+    return base or swept
+
+
+@lru_cache(maxsize=4)
+def _noise(seed: int, replicates: int, steps: int, slots: int, partner_slots: tuple[int, ...],
+           levers: bool):
+    """The draws of replicates 0..n-1, shared by every point (drawn once per worker process)."""
+    return streams.draw(seed, np.arange(replicates), steps, slots, np.array(partner_slots), levers)
+
+
+def _plain(values: list[Any]) -> list[Any]:
+    """Missing (pd.NA) back to None: an unset optional month."""
+    return [None if v is pd.NA or v is None else v for v in values]

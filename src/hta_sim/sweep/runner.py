@@ -1,0 +1,119 @@
+"""Running a sweep: validate, draw the design, then send the missing chunks to an executor and
+write each result as it comes back, with a progress bar and a manifest."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from ..provenance import manifest
+from . import design as design_mod
+from . import executors
+from .batch import Job, run_job
+from .outcomes import Plan
+from .spec import SweepSpec
+from .store import Store
+
+
+def points_per_chunk(spec: SweepSpec) -> int:
+    return max(1, spec.chunk_runs // spec.replicates)
+
+
+def chunk_count(spec: SweepSpec, points: int) -> int:
+    return math.ceil(points / points_per_chunk(spec))
+
+
+def jobs(spec: SweepSpec, points: pd.DataFrame, chunks: list[int]) -> Iterator[Job]:
+    """One job per chunk, made only when the executor asks for it."""
+    per = points_per_chunk(spec)
+    for c in chunks:
+        rows = points.iloc[c * per:(c + 1) * per]
+        yield Job(chunk=c, base=spec.base, seed=spec.seed, replicates=spec.replicates,
+                  common_random_numbers=spec.common_random_numbers, first_point=c * per,
+                  values={name: rows[name].reset_index(drop=True) for name in points.columns},
+                  outcomes=spec.outcomes)
+
+
+def run_sweep(spec: SweepSpec, workers: int | None = None, scheduler: str | None = None,
+              dask_local: int | None = None, resume: bool = False, progress: bool = True,
+              out: str | Path | None = None) -> Path:
+    """Run a sweep into ``out`` (default: the spec's ``out``); returns the folder.
+
+    Everything that can be refused is checked before anything is written. Local worker processes
+    re-import a calling script's main module: call this under ``if __name__ == "__main__":``.
+    """
+    store = Store(out or spec.out)
+    digest = spec.digest()
+    if resume:
+        store.check_resume(digest)
+    else:
+        store.check_new()
+    design = design_mod.build(spec)
+    per = points_per_chunk(spec)
+    chunks = chunk_count(spec, design.size)
+    done = store.done() if resume else set()
+    todo = [c for c in range(chunks) if c not in done]
+
+    def runs_in(cs: list[int] | set[int]) -> int:
+        return sum(min(per, design.size - c * per) for c in cs) * spec.replicates
+
+    executor = executors.make(workers, scheduler, dask_local)
+    try:
+        store.create()
+        store.clean()
+        if not (store.root / "design.parquet").exists():
+            store.write_design(_design_table(design))
+        info = _manifest(spec, design, chunks, digest, executor.describe(), "running")
+        store.write_manifest(info)
+        started = time.perf_counter()
+        with tqdm(total=runs_in(range(chunks)), initial=runs_in(done), unit="run", disable=not progress,
+                  desc=spec.name, smoothing=0.1) as bar:
+            for result in executor.map_unordered(run_job, jobs(spec, design.points, todo)):
+                store.write_chunk(result.chunk, result.runs, result.trajectories)
+                bar.update(len(result.runs))
+        elapsed = time.perf_counter() - started
+    finally:
+        executor.close()
+    complete = store.done() >= set(range(chunks))
+    info["status"] = "complete" if complete else "incomplete"
+    info["sweep"]["this_invocation"] = {"chunks_run": len(todo), "runs": runs_in(todo),
+                                        "seconds": round(elapsed, 3),
+                                        "runs_per_second": round(runs_in(todo) / max(elapsed, 1e-9), 1)}
+    store.write_manifest(info)
+    return store.root
+
+
+def _design_table(design: design_mod.Design) -> pd.DataFrame:
+    table = design.points.copy()
+    table.insert(0, "point", range(design.size))
+    for j, name in enumerate(design.problem["names"]):
+        table[f"sample.{name}"] = design.sample[:, j]
+    return table
+
+
+def _manifest(spec: SweepSpec, design: design_mod.Design, chunks: int, digest: str,
+              executor: dict, status: str) -> dict:
+    from ..engine import roster_of
+    from ..params import layout_of
+
+    plan = Plan(spec.outcomes, layout_of(spec.base, roster_of(spec.base)))
+    sweep = {
+        "name": spec.name,
+        "spec": spec.model_dump(mode="json"),
+        "spec_hash": digest,
+        "design": {"method": spec.design.method, "points": design.size, "problem": design.problem},
+        "runs": design.size * spec.replicates,
+        "chunks": chunks,
+        "points_per_chunk": points_per_chunk(spec),
+        "outcomes": plan.columns(),
+        "executor": executor,
+        "tables": {"runs": "runs/chunk-*.parquet", "design": "design.parquet",
+                   "trajectories": "trajectories/chunk-*.parquet" if spec.outcomes.trajectory_every
+                   else None},
+    }
+    return manifest(spec.base, spec.seed, spec.replicates, "vectorized", {"sweep": sweep, "status": status})

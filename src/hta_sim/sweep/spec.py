@@ -1,0 +1,270 @@
+"""The sweep spec: a TOML file naming parameters, a design, replicates, outcomes and an output folder.
+
+Validation is strict and happens before anything is run or written: the schema (pydantic) first,
+then every parameter against the scenario's own schema (each range's ends and each listed value must
+make a valid scenario), every outcome date against the scenario's calendar. A bad spec gets one line
+naming the field, the value and what is allowed (``InputError``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..calendar import month_text, parse_month
+from ..errors import InputError
+from ..params import _leaves, layout_of, roster_of
+from ..recorder import RULES
+from ..scenario import Month, Scenario, _one_line
+from ..scenario import load as load_scenario
+
+#: Leaves a sweep may not vary: they fix the shape of a batch (state arrays, the calendar).
+#: Fields that shape a batch's arrays or roster, so every run of a sweep must share them.
+STRUCTURAL = frozenset({"initiatives.slots", "new_partners.enabled", "new_partners.count"})
+Value = bool | int | float | str
+NONE = "none"  # how a spec writes "no date" for an optional month (secretariat.funding_ends)
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Parameter(_Section):
+    """One swept scenario field, by its dotted path: a range (low, high) or a list of values."""
+
+    name: str
+    low: float | None = None
+    high: float | None = None
+    values: list[Value] | None = None
+    levels: Annotated[int, Field(ge=2, le=10_000)] | None = None  # grid points on a range
+
+    @model_validator(mode="after")
+    def _range_or_values(self) -> Parameter:
+        ranged = self.low is not None or self.high is not None
+        if ranged == (self.values is not None):
+            raise ValueError("give either low and high, or values")
+        if ranged and (self.low is None or self.high is None or not self.low < self.high):
+            raise ValueError(f"low {self.low} and high {self.high}: need low < high")
+        if self.values is not None and len(self.values) == 0:
+            raise ValueError("values must not be empty")
+        return self
+
+
+class Design(_Section):
+    """How points are drawn: a full grid, or SALib's Latin hypercube, Sobol (Saltelli) or Morris."""
+
+    method: Literal["grid", "lhs", "sobol", "morris"] = "sobol"
+    samples: Annotated[int, Field(ge=1, le=10_000_000)] = 64  # N: lhs points, sobol base, morris paths
+    second_order: bool = True  # sobol: also second-order indices (N * (2D + 2) points, else N * (D + 2))
+    levels: Annotated[int, Field(ge=2, le=1000)] = 4  # morris grid levels; grid points on each range
+    seed: Annotated[int, Field(ge=0)] | None = None  # the design's own seed; default: the sweep's seed
+
+    @model_validator(mode="after")
+    def _power_of_two(self) -> Design:
+        if self.method == "sobol" and self.samples & (self.samples - 1):
+            raise ValueError(f"samples {self.samples}: Sobol designs need a power of 2")
+        return self
+
+
+class Outcomes(_Section):
+    """What each run reports (docs/sweeps.md, "Outputs"); months are YYYY-MM within the run.
+
+    Dates left out default to the scenario's own calendar: engagement in December 2018 (the
+    evaluation) and in the last month, homes and the initiative-taking share in the last month, the
+    pulse at the first pulse date.
+    """
+
+    engagement_dates: list[Month] | None = None
+    dip: bool = True
+    homes_dates: list[Month] | None = None
+    initiative_taking_dates: list[Month] | None = None
+    pulse_dates: list[Month] | None = None
+    trajectory_every: Annotated[int, Field(ge=0)] = 0  # keep every k-th month's row; 0 keeps none
+    trajectory_columns: list[str] = ["engagement_mean", "engagement_board", "engagement_ab",
+                                     "homes_created"]
+
+
+class SweepSpec(_Section):
+    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")] = "sweep"
+    description: str = ""
+    scenario: str = "baseline"  # a preset name, or a scenario TOML (relative to the spec file)
+    seed: Annotated[int, Field(ge=0)] = 0
+    replicates: Annotated[int, Field(ge=1, le=100_000)] = 10
+    common_random_numbers: bool = True  # replicate r of every point draws stream r
+    chunk_runs: Annotated[int, Field(ge=1, le=1_000_000)] = 1000  # runs per output file (and batch)
+    out: str = "results/sweeps/sweep"  # relative to the current directory
+    design: Design = Design()
+    parameters: Annotated[list[Parameter], Field(min_length=1)]
+    outcomes: Outcomes = Outcomes()
+    base_dir: str = Field(".", exclude=True)  # where the spec file lies (for relative scenario paths)
+
+    @model_validator(mode="after")
+    def _unique(self) -> SweepSpec:
+        names = [p.name for p in self.parameters]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"parameters named twice: {dup}")
+        return self
+
+    @cached_property
+    def base(self) -> Scenario:
+        """The scenario every point starts from."""
+        ref = self.scenario
+        path = Path(self.base_dir) / ref
+        return load_scenario(str(path) if ref.endswith(".toml") and not Path(ref).is_absolute() else ref)
+
+    def digest(self) -> str:
+        """A stable hash of what determines the results (the spec and its resolved scenario)."""
+        text = json.dumps({"spec": self.model_dump(mode="json", exclude={"out"}),
+                           "scenario": self.base.to_dict()}, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def load_spec(path: str | Path, overrides: dict[str, Any] | None = None) -> SweepSpec:
+    """Read, validate and check a spec file; ``overrides`` replace top-level fields (e.g. out)."""
+    path = Path(path)
+    label = f"sweep spec {path}"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{label}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{label}: cannot be read ({exc.__class__.__name__})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{label}: not valid TOML ({exc})") from None
+    data.pop("base_dir", None)
+    data.update(overrides or {})
+    return from_dict(data, label, base_dir=str(path.parent))
+
+
+def from_dict(data: dict[str, Any], label: str = "sweep spec", base_dir: str = ".") -> SweepSpec:
+    try:
+        spec = SweepSpec.model_validate({**data, "base_dir": base_dir})
+    except ValidationError as exc:
+        raise InputError(f"{label}: {_spec_line(exc)}") from None
+    try:
+        spec.base  # noqa: B018 - load the scenario now, to refuse a bad one before any work
+    except InputError as exc:
+        raise InputError(f"{label}: field 'scenario' = {spec.scenario!r}: {exc}") from None
+    check(spec, label)
+    return resolve(spec)
+
+
+def _spec_line(exc: ValidationError) -> str:
+    """One line for a schema error, with list positions written as [i] (parameters[2].low)."""
+    err = exc.errors(include_url=False)[0]
+    field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
+    if err["type"] == "extra_forbidden":
+        return f"field {field!r} is unknown; see docs/sweeps.md for the allowed fields"
+    if isinstance(err.get("input"), dict) and err["type"] != "missing":
+        return f"field {field!r}: {err['msg'].removeprefix('Value error, ')}"
+    return _one_line(ValidationError.from_exception_data(exc.title, [
+        {k: v for k, v in err.items() if k in ("type", "input", "ctx")} | {"loc": (field,)}]))
+
+
+def check(spec: SweepSpec, label: str = "sweep spec") -> None:
+    """What the schema alone cannot see: parameters and outcomes against the scenario."""
+    base = spec.base
+    layout = layout_of(base, roster_of(base))
+    leaves = _leaves(base, layout.start)
+    for i, p in enumerate(spec.parameters):
+        where = f"{label}: field 'parameters[{i}]"
+        if p.name not in leaves or p.name in STRUCTURAL or not _is_number(leaves[p.name]):
+            raise InputError(f"{where}.name' = {p.name!r}: not a sweepable scenario field; give a "
+                             "number, switch, policy or month, e.g. 'results_lag.weight' (docs/sweeps.md)")
+        kind = kind_of(base, p.name)
+        if p.values is None and kind not in ("float", "int"):
+            raise InputError(f"{where}': {p.name!r} is a {kind}; give values, not low and high")
+        if p.values is None and kind == "int" and not (float(p.low).is_integer()
+                                                       and float(p.high).is_integer()):
+            raise InputError(f"{where}': {p.name!r} takes whole numbers; low and high must be whole")
+        tried = [("low", p.low), ("high", p.high)] if p.values is None else \
+            [(f"values[{k}]", v) for k, v in enumerate(p.values)]
+        for field, value in tried:
+            canonical(base, p.name, value, f"{where}.{field}'")
+    o = spec.outcomes
+    first, last = layout.start, layout.start + layout.steps - 1
+    for field in ("engagement_dates", "homes_dates", "initiative_taking_dates", "pulse_dates"):
+        for d in getattr(o, field) or ():
+            if not first <= parse_month(d) <= last:
+                raise InputError(f"{label}: field 'outcomes.{field}' = {d!r}: must lie between "
+                                 f"{month_text(first)} and {month_text(last)}")
+    pulses = {month_text(layout.start + s) for s in layout.pulse_steps}
+    for d in o.pulse_dates or ():
+        if d not in pulses:
+            raise InputError(f"{label}: field 'outcomes.pulse_dates' = {d!r}: not a pulse date of the "
+                             f"scenario ({', '.join(sorted(pulses)) or 'none'})")
+    unknown = sorted(set(o.trajectory_columns) - set(RULES))
+    if unknown:
+        raise InputError(f"{label}: field 'outcomes.trajectory_columns' = {unknown}: not trajectory "
+                         "columns (docs/ODD.md, Outputs)")
+    if o.dip and layout.steps < 49:
+        raise InputError(f"{label}: field 'outcomes.dip' = true: the dip needs a run of 49 months or "
+                         f"more; the scenario has {layout.steps}")
+
+
+def resolve(spec: SweepSpec) -> SweepSpec:
+    """The spec with every outcome date stated (defaults taken from the scenario's calendar)."""
+    o = resolve_outcomes(spec.outcomes, spec.base)
+    return spec if o == spec.outcomes else spec.model_copy(update={"outcomes": o})
+
+
+def resolve_outcomes(o: Outcomes, base: Scenario) -> Outcomes:
+    """Outcome dates left out, filled from the scenario: engagement in December 2018 (if within the
+    run) and in the last month, homes and the initiative-taking share in the last month, the pulse
+    at the first pulse date."""
+    layout = layout_of(base, roster_of(base))
+    last = month_text(layout.start + layout.steps - 1)
+    evaluation = "2018-12" if layout.start <= parse_month("2018-12") < layout.start + layout.steps - 1 \
+        else None
+    pulses = [month_text(layout.start + s) for s in layout.pulse_steps]
+    defaults = {"engagement_dates": [d for d in (evaluation, last) if d],
+                "homes_dates": [last], "initiative_taking_dates": [last], "pulse_dates": pulses[:1]}
+    filled = {k: v for k, v in defaults.items() if getattr(o, k) is None}
+    return o.model_copy(update=filled) if filled else o
+
+
+def _is_number(leaf: Any) -> bool:
+    return isinstance(leaf, float)
+
+
+def kind_of(base: Scenario, name: str) -> str:
+    """'float', 'int', 'switch', 'policy' or 'month': what values the field takes."""
+    if name in ("time.association", "secretariat.funding_ends"):
+        return "month"
+    if name == "secretariat.policy":
+        return "policy"
+    value = _get(base, name)
+    if isinstance(value, bool):
+        return "switch"
+    return "int" if isinstance(value, int) else "float"
+
+
+def canonical(base: Scenario, name: str, value: Value, where: str) -> Any:
+    """The value as the scenario stores it (validated); raises one line if the scenario refuses it."""
+    if kind_of(base, name) == "month" and value == NONE:
+        value = None
+    if kind_of(base, name) in ("float", "int") and isinstance(value, bool):
+        raise InputError(f"{where} = {json.dumps(value)}: {name!r} takes a number")
+    try:
+        changed = base.with_changes({name: value})
+    except InputError as exc:
+        reason = str(exc).split(": ", 1)[-1].split(": ", 1)[-1]  # drop "scenario overrides: field ... ="
+        raise InputError(f"{where} = {json.dumps(value)}: {reason}") from None
+    return _get(changed, name)
+
+
+def _get(model: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        model = getattr(model, part)
+    return model
+
+
+__all__ = ["NONE", "Design", "Outcomes", "Parameter", "SweepSpec", "canonical", "check", "from_dict",
+           "kind_of", "load_spec"]
