@@ -41,3 +41,23 @@ def test_a_replicate_is_the_same_alone_or_in_a_batch():
     alone = AllianceModel("baseline", seed=9, replicate=4).run().trajectories()
     mine = batch[batch["replicate"] == 4].reset_index(drop=True)
     pd.testing.assert_frame_equal(mine, alone, check_exact=True)
+
+
+def test_mixed_batch_each_replicate_as_if_alone():
+    """A batch whose replicates carry different scenarios gives each the numbers it gets alone.
+
+    Guards the per-replicate arithmetic: once the secretariat's grants differed across a batch, the
+    funded staff of every replicate was computed from replicate 0's grants.
+    """
+    import numpy as np
+
+    from hta_sim import engine
+
+    base = hta_sim.load("baseline").with_changes({"time.end": "2018-12",
+                                                  "time.pulse_dates": ["2018-10"]})
+    cut = base.with_changes({"secretariat.funding_ends": "2016-06"})
+    mixed = engine.run([base, cut], seed=3, replicates=[0, 1])[0]
+    for i, sc in enumerate((base, cut)):
+        alone = engine.run(sc, seed=3, replicates=[i])[0]
+        for name, col in alone.columns.items():
+            assert np.array_equal(col[0], mixed.columns[name][i]), (i, name)
