@@ -12,6 +12,9 @@ The discrepancy is minus a log-likelihood (up to a constant):
   (sd 0.05 above that; needs each candidate's twin with the split off);
 * the dip's cause (tests/test_dip.py): with the results lag switched off the dip must stay under
   LAG_OFF_MAX (sd 0.01 above it; a third twin run);
+* the dip's timing (seed §6: high engagement and drive in 2016-17, the dip in the transition to
+  action in 2018): the smoothed ensemble curve peaks in 2017 (step >= PEAK_FROM) and is still
+  falling into 2018 (its 2018-19 minimum at step >= TROUGH_FROM), sd 2 months;
 * the dip as a band: zero inside, rising steeply (sd 0.01) outside the fit band, and a penalty
   when fewer than the wanted share of replicates dip by 5 % or more (sd 0.05).
 
@@ -37,6 +40,7 @@ GAP_MONTHS = (24, 48)  # 2018-19 for the default start
 GAP_MIN, GAP_SD = 0.02, 0.01
 SPLIT_RATIO, SPLIT_SD = 0.25, 0.05
 LAG_OFF_MAX, LAG_OFF_SD = 0.03, 0.01
+PEAK_FROM, TROUGH_FROM, MONTHS_SD = 12, 27, 2.0
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,12 @@ class Parts:
     gap: np.ndarray
     split: np.ndarray
     lag: np.ndarray
+    timing: np.ndarray
 
     @property
     def total(self) -> np.ndarray:
-        return self.scores + self.homes + self.dip + self.share + self.gap + self.split + self.lag
+        return (self.scores + self.homes + self.dip + self.share + self.gap + self.split + self.lag
+                + self.timing)
 
 
 def median_scores(batch: Batch, targets: Targets) -> np.ndarray:
@@ -87,5 +93,7 @@ def discrepancy(batch: Batch, targets: Targets, split_off: Batch | None = None,
         0.5 * (np.maximum(0.0, gap_ratio(batch, split_off) - SPLIT_RATIO) / SPLIT_SD) ** 2
     lag = np.zeros(len(depth)) if lag_off is None else \
         0.5 * (np.maximum(0.0, lag_off.ensemble_depth - LAG_OFF_MAX) / LAG_OFF_SD) ** 2
+    early = (np.maximum(0, PEAK_FROM - batch.peak_step) + np.maximum(0, TROUGH_FROM - batch.trough_step))
     return Parts(0.5 * np.sum(z * z, axis=1), 0.5 * zh * zh, 0.5 * (outside / DIP_SD) ** 2,
-                 0.5 * (short / SHARE_SD) ** 2, 0.5 * np.sum(below * below, axis=1), split, lag)
+                 0.5 * (short / SHARE_SD) ** 2, 0.5 * np.sum(below * below, axis=1), split, lag,
+                 0.5 * (early / MONTHS_SD) ** 2)

@@ -14,11 +14,10 @@ import numpy as np
 import pandas as pd
 
 from ..mechanisms import NAMES
-from ..outcomes import TROUGH_MONTHS
 from ..scenario import Scenario
 from . import space as sp
 from .distance import GAP_MONTHS
-from .simulate import Batch, Simulator, depth, smoothed
+from .simulate import Simulator, depth
 
 MARGIN_GAP, GAP_RATIO, LAG_OFF_MAX = 0.005, 0.30, 0.04  # tests: > 0, < 0.35, < 0.05
 DIP_SAFE = (0.06, 0.29)
@@ -37,11 +36,6 @@ def variants(base: Scenario) -> dict[str, dict]:
     return out
 
 
-def trough_step(batch: Batch) -> np.ndarray:
-    s = smoothed(batch.engagement.mean(axis=1))
-    return TROUGH_MONTHS[0] + np.argmin(s[:, slice(*TROUGH_MONTHS)], axis=1)
-
-
 def check(base: Scenario, X: np.ndarray, simulate: Simulator) -> pd.DataFrame:
     """One row per candidate: each check's measure and whether all hard checks pass."""
     vs = variants(base)
@@ -52,7 +46,7 @@ def check(base: Scenario, X: np.ndarray, simulate: Simulator) -> pd.DataFrame:
     names = list(vs)
     d = depth(b.engagement.mean(axis=1)).reshape(n, v)
     gap = b.board_minus_ab[:, slice(*GAP_MONTHS)].reshape(n, v, -1)
-    trough = trough_step(b).reshape(n, v)
+    trough = b.trough_step.reshape(n, v)
     at = {name: i for i, name in enumerate(names)}
     on, split_off = gap[:, at["fitted"]], gap[:, at["board_ab_split off"]]
     rows = pd.DataFrame({

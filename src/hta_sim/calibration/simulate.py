@@ -48,6 +48,18 @@ class Batch:
         return depth(self.engagement.mean(axis=1))
 
     @property
+    def peak_step(self) -> np.ndarray:
+        """(n,) month of the smoothed ensemble curve's peak in years 1-2."""
+        s = smoothed(self.engagement.mean(axis=1))
+        return PEAK_MONTHS[0] + np.argmax(s[:, slice(*PEAK_MONTHS)], axis=1)
+
+    @property
+    def trough_step(self) -> np.ndarray:
+        """(n,) month of its trough in years 3-4."""
+        s = smoothed(self.engagement.mean(axis=1))
+        return TROUGH_MONTHS[0] + np.argmin(s[:, slice(*TROUGH_MONTHS)], axis=1)
+
+    @property
     def replicate_depths(self) -> np.ndarray:
         """(n, R) each replicate's own smoothed dip depth."""
         return depth(self.engagement)
