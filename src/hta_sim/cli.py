@@ -79,6 +79,17 @@ def parser() -> argparse.ArgumentParser:
                       help="interface to listen on (default 127.0.0.1; another host exposes the page)")
     _optimise_parser(sub)
     _sweep_parsers(sub)
+    cal = sub.add_parser("calibrate", help="fit the free parameters to the 2018 evaluation (and any "
+                         "later pulse) and write the fitted scenario, tables, figures and a report")
+    cal.add_argument("--budget", type=_budget, default=None,
+                     help="candidate parameter sets to evaluate, all stages (default 12000)")
+    cal.add_argument("--quick", action="store_true", help="a tiny run for tests (seconds)")
+    cal.add_argument("--out", default="results/run/calibration", help="result folder")
+    cal.add_argument("--observations", default=None,
+                     help="CSV of observed pulse scores (the pulse table's format) to fit as well")
+    cal.add_argument("--seed", type=_seed, default=2018)
+    cal.add_argument("--replicates", type=_positive, default=None, help="replicates a candidate")
+    cal.add_argument("--workers", type=_positive, default=None, help="processes (default 2)")
     return p
 
 
@@ -134,6 +145,18 @@ def _sweep_parsers(sub) -> None:
     sens.add_argument("--seed", type=_seed, default=0, help="bootstrap seed")
 
 
+def _budget(text: str) -> int:
+    from .calibration.run import MIN_BUDGET
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < MIN_BUDGET:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be >= {MIN_BUDGET}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -148,6 +171,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run(args)
     if args.command == "optimise":
         return _optimise(args)
+    if args.command == "calibrate":
+        return _calibrate(args)
     if args.command == "scenarios":
         from .scenario import load, preset_names, summary_line
 
@@ -270,6 +295,39 @@ def _optimise(args: argparse.Namespace) -> int:
     report = optimise(args.scenario, settings, out=out, progress=True)
     print(report.summary.round(4).to_string(index=False))
     print(f"\nwrote {out}/")
+    return 0
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    import dataclasses
+    from pathlib import Path
+
+    from .results import check_out
+    from .scenario import load
+
+    try:
+        import emcee  # noqa: F401
+    except ImportError:
+        raise InputError("'hta-sim calibrate' needs the calibrate extra: pip install "
+                         "'hta-sim[calibrate]'") from None
+    from .calibration import Settings, calibrate, write
+    from .calibration.run import targets_for
+
+    out = Path(args.out)
+    check_out(out)
+    if args.observations is not None:
+        targets_for(args.observations, load("baseline"))  # validate before any work
+    settings = Settings.quick_test() if args.quick else Settings()
+    changes = {k: v for k, v in (("budget", args.budget), ("replicates", args.replicates),
+                                 ("workers", args.workers), ("seed", args.seed)) if v is not None}
+    settings = dataclasses.replace(settings, **changes)
+    cal = calibrate(settings, observations=args.observations, progress=True)
+    write(cal, out)
+    from .calibration.report import seed_fit, target_table
+
+    fit = seed_fit(target_table(cal))
+    print(f"seed scores: mean abs. error {fit['mae']:.3f}, largest {fit['max']:.3f}")
+    print(f"wrote {out}/ (report.md, fitted.toml)")
     return 0
 
 

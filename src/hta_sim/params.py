@@ -100,10 +100,12 @@ def check(scenario: Scenario) -> None:
 def compile_params(scenarios: list[Scenario], roster: Roster) -> tuple[Layout, SimpleNamespace]:
     """The batch's shared layout and its parameters as arrays over replicates."""
     layout = layout_of(scenarios[0], roster)
-    for s in scenarios[1:]:
-        if layout_of(s, roster).__repr__() != layout.__repr__():
+    distinct = {id(s): s for s in scenarios}  # a batch often repeats one scenario per replicate
+    for s in distinct.values():
+        if s is not scenarios[0] and layout_of(s, roster).__repr__() != layout.__repr__():
             raise InputError("scenarios in one batch must share time span, pulse dates and grants")
-    dicts = [_leaves(s, layout.start) for s in scenarios]
+    leaves = {key: _leaves(s, layout.start) for key, s in distinct.items()}
+    dicts = [leaves[id(s)] for s in scenarios]
     return layout, _nest({key: _stack([d[key] for d in dicts]) for key in dicts[0]})
 
 

@@ -31,8 +31,8 @@ for _k, _name in enumerate(PULSE_PARAMETERS):
 
 def funded_staff(p, grant_money: np.ndarray) -> np.ndarray:
     """FTE the month's secretariat grants pay for (R,), capped at the planned staff."""
-    cost = p.secretariat.staff * p.funding.secretariat_cost_mdkk_per_fte_year / 12.0
-    paid = np.minimum(1.0, grant_money[:, None] / np.where(cost > 0, cost, 1.0))  # (R, 1), per replicate
+    cost = p.secretariat.staff * p.funding.secretariat_cost_mdkk_per_fte_year / 12.0  # (R, 1)
+    paid = np.minimum(1.0, grant_money[:, None] / np.where(cost > 0, cost, 1.0))  # (R, 1): own grants
     return (p.secretariat.staff * paid)[:, 0]
 
 

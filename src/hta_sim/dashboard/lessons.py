@@ -64,12 +64,11 @@ LESSONS: tuple[Lesson, ...] = (
         contrast={"mechanisms.board_ab_split": False}),
     Lesson(
         "crowding_out", "Crowding-out",
-        "Bikubenfonden pays for almost everything. When one foundation dominates, the others hold back "
-        "their money and some of their engagement.\n\n"
-        "**Watch** *Numbers now*: the dominant funder's share stays near 100 % and the other partners "
-        "give next to no money.\n\n"
-        "**Then** switch off `crowding_out`: within a few years the other partners start to "
-        "co-finance, and engagement is higher all along.",
+        "When one funder dominates the alliance's money, the others hold back their money and some "
+        "of their engagement, and taking part becomes an expectation of being funded.\n\n"
+        "**Watch** *Numbers now*: the largest contributor's share of the month's money.\n\n"
+        "**Then** switch off `crowding_out`: the other partners put in more money, and engagement is "
+        "higher.",
         contrast={"mechanisms.crowding_out": False}),
     Lesson(
         "pool", "The development pool",
