@@ -42,8 +42,10 @@ WHY = {
     "parameters; more public affairs lowers regulatory barriers (regulatory_barriers).",
     "funding-ends-2021": "Without the backbone, little is built, launched or communicated; fewer "
     "visible results means falling engagement (results_lag).",
-    "more-funders": "The same money from more foundations lowers the dominant funder's share; others "
-    "pull back less (crowding_out).",
+    "more-funders": "The same money from more foundations lowers a dominant founder's share, so others "
+    "pull back less (crowding_out). At the calibrated baseline, though, the largest contributor from "
+    "2017 is a co-financing board member (Villum), not Bikubenfonden, so diluting Bikubenfonden's "
+    "grants leaves the dominant share, and everything downstream, almost unchanged.",
     "all-recommendations": "All levers above from 2019 at once.",
 }
 
