@@ -7,13 +7,16 @@ Measures, in one run and on the default scenario: runs/s of the Mesa model (``Al
 and of the vectorised engine (``engine.run``, full trajectories) at R = 1, 100 and 10,000 and their
 ratio; the lean sweep path (outcomes only, common random numbers) on one core; scaling with the
 number of partners (15, 150, 1,500: synthetic rosters); 1 vs 2 workers on a large sweep; and the
-225,280-run Sobol design of benchmarks/sobol_225k.toml end to end. Rates per core use the process's
-CPU time; wall-clock rates are given beside them. Prints a table and the machine load; never gates CI.
+225,280-run Sobol design of benchmarks/sobol_225k.toml end to end. Rates per core use CPU time (this
+process's, or for a sweep the workers' own); wall-clock rates are given beside them. Because the
+machine may be shared, each line also says how many cores other processes kept busy meanwhile (from
+/proc/stat). Prints a table and the machine load; never gates CI.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -32,7 +35,7 @@ from hta_sim.sweep.design import build
 from hta_sim.sweep.runner import jobs
 
 HERE = Path(__file__).resolve().parent
-ROWS: list[tuple[str, str, str, str]] = []
+ROWS: list[tuple[str, ...]] = []
 
 
 def load() -> str:
@@ -40,37 +43,66 @@ def load() -> str:
     return f"{one:.1f}/{five:.1f}"
 
 
-def timed(fn) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of this process) of one call."""
-    w, c = time.perf_counter(), time.process_time()
-    fn()
-    return time.perf_counter() - w, time.process_time() - c
+def busy_seconds() -> float:
+    """CPU seconds the whole machine has been busy (all processes, all cores), from /proc/stat."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    except OSError:  # not Linux
+        return float("nan")
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def row(what: str, runs: int, wall: float, cpu: float | None) -> float:
-    per_core = runs / cpu if cpu else float("nan")
-    core = f"{per_core:,.0f}" if cpu else "-"
-    ROWS.append((what, f"{runs:,}", f"{runs / wall:,.0f}", core))
-    print(f"  {what:56s} {runs:>9,} runs {runs / wall:>9,.0f}/s wall {core:>9}/s per core "
-          f"({wall:.1f} s, load {load()})", flush=True)
+class Window:
+    """Wall time, this process's CPU time and the machine's busy time over a measurement."""
+
+    def __enter__(self) -> Window:
+        self.w, self.c, self.b = time.perf_counter(), time.process_time(), busy_seconds()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.wall = time.perf_counter() - self.w
+        self.cpu = time.process_time() - self.c
+        self.busy = busy_seconds() - self.b
+
+    def others(self, ours: float) -> float:
+        """Cores that other processes kept busy meanwhile (the contention this measurement saw)."""
+        return max(0.0, (self.busy - ours) / self.wall)
+
+
+def timed(fn) -> Window:
+    with Window() as win:
+        fn()
+    return win
+
+
+def row(what: str, runs: int, win: Window, cpu: float | None = None) -> float:
+    """Print and keep one measurement; ``cpu``: CPU seconds spent on the runs (default: ours)."""
+    cpu = win.cpu if cpu is None else cpu
+    per_core = runs / cpu
+    others = win.others(win.cpu if cpu is None else cpu + win.cpu)
+    ROWS.append((what, f"{runs:,}", f"{win.wall:.1f}", f"{runs / win.wall:,.0f}", f"{per_core:,.0f}",
+                 f"{others:.1f}"))
+    print(f"  {what:56s} {runs:>9,} runs {win.wall:7.1f} s {runs / win.wall:>8,.0f}/s wall "
+          f"{per_core:>8,.0f}/s per core; other processes {others:.1f} cores (load {load()})", flush=True)
     return per_core
 
 
 def mesa(seconds: float) -> float:
     sc = hta_sim.load("baseline")
-    AllianceModel(sc, seed=1, replicate=0).run()  # warm up (imports, compiled reductions)
-    n, w0, c0 = 0, time.perf_counter(), time.process_time()
-    while time.perf_counter() - w0 < seconds:
-        AllianceModel(sc, seed=1, replicate=n).run()
-        n += 1
-    return row("Mesa model, AllianceModel(...).run()", n, time.perf_counter() - w0, time.process_time() - c0)
+    AllianceModel(sc, seed=1, replicate=0).run()  # warm up (imports)
+    n = 0
+    with Window() as win:
+        while time.perf_counter() - win.w < seconds:
+            AllianceModel(sc, seed=1, replicate=n).run()
+            n += 1
+    return row("Mesa model, AllianceModel(...).run()", n, win)
 
 
 def vectorised(R: int) -> float:
     sc = hta_sim.load("baseline")
     engine.run(sc, 1, min(R, 100))  # warm up
-    wall, cpu = timed(lambda: engine.run(sc, 1, R))
-    return row(f"vectorised engine.run, R = {R:,}", R, wall, cpu)
+    return row(f"vectorised engine.run, R = {R:,}", R, timed(lambda: engine.run(sc, 1, R)))
 
 
 def lean(spec_path: Path, runs: int) -> float:
@@ -79,8 +111,8 @@ def lean(spec_path: Path, runs: int) -> float:
     design = build(spec)
     todo = list(jobs(spec, design.points, list(range(1 + runs // 2000))))
     run_job(todo[0])  # warm up
-    wall, cpu = timed(lambda: [run_job(j) for j in todo[1:]])
-    return row("sweep batch (outcomes only), one core", sum(j.runs for j in todo[1:]), wall, cpu)
+    win = timed(lambda: [run_job(j) for j in todo[1:]])
+    return row("sweep batch (outcomes only), one core", sum(j.runs for j in todo[1:]), win)
 
 
 def roster_file(partners: int, folder: Path) -> Path:
@@ -109,8 +141,8 @@ def partners(count: int, R: int, folder: Path) -> None:
     path.write_text(text)
     sc = hta_sim.load(str(path))
     engine.run(sc, 1, 2)
-    wall, cpu = timed(lambda: engine.run(sc, 1, R, chunk=max(1, 20_000 // count)))
-    row(f"vectorised, {count:,} partners, R = {R:,}", R, wall, cpu)
+    win = timed(lambda: engine.run(sc, 1, R, chunk=max(1, 20_000 // count)))
+    row(f"vectorised, {count:,} partners, R = {R:,}", R, win)
 
 
 def sweep(spec_path: Path, workers: int, samples: int | None, folder: Path) -> tuple[float, int]:
@@ -120,13 +152,13 @@ def sweep(spec_path: Path, workers: int, samples: int | None, folder: Path) -> t
         spec = spec.model_copy(update={"design": spec.design.model_copy(update=overrides["design"])})
     out = folder / f"sweep_{workers}_{samples}"
     shutil.rmtree(out, ignore_errors=True)
-    w0 = time.perf_counter()
-    run_sweep(spec, workers=workers, progress=False, out=out)
-    wall = time.perf_counter() - w0
-    runs = len(build(spec).points) * spec.replicates
+    win = timed(lambda: run_sweep(spec, workers=workers, progress=False, out=out))
+    info = json.loads((out / "manifest.json").read_text())["sweep"]["this_invocation"]
+    runs = info["runs"]
+    cpu = info["worker_cpu_seconds"] if workers > 1 else None  # one worker: this process
     label = f"sweep, Sobol N = {samples or spec.design.samples:,}, {workers} worker(s), end to end"
-    row(label, runs, wall, None)
-    return wall, runs
+    row(label, runs, win, cpu)
+    return win.wall, runs
 
 
 def main() -> None:
@@ -153,7 +185,8 @@ def main() -> None:
         full = None
         if not (args.quick or args.no_full):
             full, _ = sweep(spec_path, 2, None, folder)
-    print("\n| what | runs | runs/s (wall) | runs/s per core (CPU) |\n|---|---:|---:|---:|")
+    print("\n| what | runs | seconds | runs/s (wall) | runs/s per core (CPU) | other processes (cores) |"
+          "\n|---|---:|---:|---:|---:|---:|")
     for r in ROWS:
         print(f"| {' | '.join(r)} |")
     print(f"\nvectorised (R = {'1,000' if args.quick else '10,000'}) / Mesa, per core: {v / m:,.0f}x;"

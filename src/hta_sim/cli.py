@@ -251,11 +251,15 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from .analysis.sensitivity import run
 
     out = run(args.sweep, args.method, args.outcome, args.out, args.resamples, args.seed)
-    print((out / "sensitivity.csv").read_text() if len(args.outcome or []) == 1 else "", end="")
-    print(f"wrote {out}/")
+    table = pd.read_csv(out / "sensitivity.csv")
+    print(table.pivot_table(index=["outcome", "parameter"], columns="index", values="value",
+                            sort=False).round(3).to_string())
+    print(f"\nwrote {out}/")
     return 0
 
 

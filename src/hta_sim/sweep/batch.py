@@ -8,6 +8,7 @@ k = j with common random numbers and k = the run's number otherwise.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -49,10 +50,12 @@ class ChunkResult:
     chunk: int
     runs: pd.DataFrame  # one row per run: identity, parameter values, outcomes
     trajectories: pd.DataFrame | None  # down-sampled rows, if asked for
+    cpu_seconds: float = 0.0  # CPU time the worker spent on it (shows contention on shared machines)
 
 
 def run_job(job: Job) -> ChunkResult:
     """Run every (point, replicate) of the chunk and measure its outcomes."""
+    started = time.process_time()
     roster = engine.roster_of(job.base)
     n, reps = job.points, job.replicates
     point = job.first_point + np.repeat(np.arange(n), reps)
@@ -78,7 +81,8 @@ def run_job(job: Job) -> ChunkResult:
         table[name] = vals.repeat(reps).reset_index(drop=True)
     table |= plan.measure(recs)
     table["machine"] = machine_fingerprint()  # of the machine that ran it (a cluster may be mixed)
-    return ChunkResult(job.chunk, pd.DataFrame(table), plan.trajectories(recs, run))
+    return ChunkResult(job.chunk, pd.DataFrame(table), plan.trajectories(recs, run),
+                       time.process_time() - started)
 
 
 def _needs_lever_stream(job: Job) -> bool:

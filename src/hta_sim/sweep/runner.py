@@ -70,20 +70,23 @@ def run_sweep(spec: SweepSpec, workers: int | None = None, scheduler: str | None
             store.write_design(_design_table(design))
         info = _manifest(spec, design, chunks, digest, executor.describe(), "running")
         store.write_manifest(info)
-        started = time.perf_counter()
+        started, worker_cpu = time.perf_counter(), 0.0
         with tqdm(total=runs_in(range(chunks)), initial=runs_in(done), unit="run", disable=not progress,
                   desc=spec.name, smoothing=0.1) as bar:
             for result in executor.map_unordered(run_job, jobs(spec, design.points, todo)):
                 store.write_chunk(result.chunk, result.runs, result.trajectories)
+                worker_cpu += result.cpu_seconds
                 bar.update(len(result.runs))
         elapsed = time.perf_counter() - started
     finally:
         executor.close()
     complete = store.done() >= set(range(chunks))
     info["status"] = "complete" if complete else "incomplete"
-    info["sweep"]["this_invocation"] = {"chunks_run": len(todo), "runs": runs_in(todo),
-                                        "seconds": round(elapsed, 3),
-                                        "runs_per_second": round(runs_in(todo) / max(elapsed, 1e-9), 1)}
+    info["sweep"]["this_invocation"] = {
+        "chunks_run": len(todo), "runs": runs_in(todo), "seconds": round(elapsed, 3),
+        "runs_per_second": round(runs_in(todo) / max(elapsed, 1e-9), 1),
+        # CPU the workers spent on chunks: with n workers on n free cores, close to n x seconds
+        "worker_cpu_seconds": round(worker_cpu, 3)}
     store.write_manifest(info)
     return store.root
 
