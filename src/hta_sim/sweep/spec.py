@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from functools import cached_property
 from pathlib import Path
@@ -235,12 +236,16 @@ def _is_number(leaf: Any) -> bool:
 
 
 def kind_of(base: Scenario, name: str) -> str:
-    """'float', 'int', 'switch', 'policy' or 'month': what values the field takes."""
-    if name in ("time.association", "secretariat.funding_ends"):
-        return "month"
-    if name == "secretariat.policy":
-        return "policy"
+    """'float', 'int', 'switch', 'policy' (a named choice) or 'month': what values the field takes.
+
+    Months (lever dates included) are strings YYYY-MM, or None where a month is optional; any other
+    string is a choice among words (the secretariat's policy, a lever's selection rule).
+    """
     value = _get(base, name)
+    if value is None or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value)):
+        return "month"
+    if isinstance(value, str):
+        return "policy"
     if isinstance(value, bool):
         return "switch"
     return "int" if isinstance(value, int) else "float"
