@@ -33,7 +33,7 @@ import numpy as np
 from .simulate import Batch
 from .targets import DIP_REPLICATE_MIN, HOMES_LOG_SD, SCORE_SD, Targets
 
-FIT_DIP_BAND = (0.07, 0.28)
+FIT_DIP_BAND = (0.08, 0.24)
 FIT_DIP_SHARE = 0.85
 DIP_SD, SHARE_SD = 0.01, 0.05
 GAP_MONTHS = (24, 48)  # 2018-19 for the default start

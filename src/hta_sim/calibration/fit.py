@@ -72,7 +72,7 @@ def optimise(objective: Objective, budget: int, seed: int, popsize: int = 8,
              start: np.ndarray | None = None) -> Optimum:
     """Differential evolution over the free parameters' ranges, ``budget`` candidates at most.
 
-    ``start``, if given, joins the initial population (scipy's ``x0``), e.g. the current baseline.
+    ``start``, if given, joins the initial population (scipy's ``x0``), e.g. the core model's values.
     """
     free = objective.free
     size = popsize * len(free)
@@ -124,6 +124,8 @@ def sample(objective: Objective, start: Optimum, budget: int, seed: int, walkers
     def log_prob(X: np.ndarray) -> np.ndarray:
         inside = np.all((lo <= X) & (hi >= X), axis=1)
         out = np.full(len(X), -np.inf)
+        if objective.tick and not inside.all():
+            objective.tick(int((~inside).sum()))  # proposals outside the prior cost no run
         if inside.any():
             out[inside] = -objective(X[inside])
         return out

@@ -20,7 +20,7 @@ from .distance import GAP_MONTHS
 from .simulate import Simulator, depth
 
 MARGIN_GAP, GAP_RATIO, LAG_OFF_MAX = 0.005, 0.30, 0.04  # tests: > 0, < 0.35, < 0.05
-DIP_SAFE = (0.06, 0.29)
+DIP_SAFE = (0.07, 0.26)
 
 
 def variants(base: Scenario) -> dict[str, dict]:

@@ -175,14 +175,14 @@ def markdown(cal: Calibration, targets: pd.DataFrame, params: pd.DataFrame, hold
         f"board's seed score: {naive_err.mean():.2f}.",
         "",
         "**Fitted as constraints** besides the targets: the AB below the board in every month of "
-        "2018-19 (docs/ODD.md pattern 2), the gap shrinking with the board/AB split off, and no dip "
-        "with the results lag off (tests/test_dip.py); the other pattern checks screen the shortlist "
+        "2018-19 (docs/ODD.md pattern 2), the gap shrinking with the board/AB split off, no dip "
+        "with the results lag off (tests/test_dip.py), and the dip's timing (peak in 2017 or later, "
+        "trough not before April 2018; seed §6); the other pattern checks screen the shortlist "
         "(see \"The shipped candidate\").",
         "",
         "**Not fitted to** (so these are checks, not echoes): the priority columns of the seed's "
-        "tables; the recovery after 2019 and the timing of peak and trough (fig. 7.1's shape beyond "
-        "the dip's depth); homes, rungs and engagement after December 2018; the pulse scores of "
-        "2020 onwards; "
+        "tables; the recovery after 2019 (fig. 7.1's shape beyond the dip); homes, rungs and "
+        "engagement after December 2018; the pulse scores of 2020 onwards; "
         + (f"observed scores on {', '.join(obs_dates)} were fitted; " if obs_dates else "")
         + "the trust-ladder composition; the AB scores in the hold-out fit.",
         "",

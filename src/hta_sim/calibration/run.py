@@ -106,7 +106,8 @@ def calibrate(settings: Settings = Settings(), observations: str | Path | None =
     started = time.time()
     short = fit_scenario(base, targets)
     budget = {k: max(1, int(settings.budget * v)) for k, v in SHARES.items()}
-    start = sp.read(base)
+    start = sp.read(Scenario())  # the core model's values join the first population: a rerun does
+    # not depend on what the preset ships, only on the code, the seed and the budget
     with Simulator(settings.seed, settings.replicates, targets.homes_date, settings.workers) as sim, \
             tqdm(total=sum(budget.values()), unit="cand", desc="calibrate", disable=not progress) as bar:
         def stage(name: str, t: Targets) -> Objective:
