@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -30,6 +31,24 @@ def check_out(target: Path) -> None:
     if not target.is_dir() or (any(target.iterdir()) and not (target / "manifest.json").exists()):
         raise InputError(f"field '--out' = '{target}': exists and is neither empty nor an earlier "
                          "hta-sim result folder")
+
+
+def write_folder(target: Path, fill: Callable[[Path], None]) -> Path:
+    """Fill a temporary folder beside ``target``, then rename it into place, replacing an earlier
+    result folder whole; on any failure the temporary folder goes and nothing is left half-written."""
+    check_out(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    staging.chmod(0o755)
+    try:
+        fill(staging)
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
 
 
 @dataclass
@@ -59,20 +78,7 @@ class Results:
         """
         if format not in ("parquet", "csv"):
             raise InputError(f"field 'format' = {format!r}: must be parquet or csv")
-        target = Path(out)
-        check_out(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-        staging.chmod(0o755)
-        try:
-            self._write(staging, format, figures)
-            if target.exists():
-                shutil.rmtree(target)
-            staging.rename(target)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        return target
+        return write_folder(Path(out), lambda folder: self._write(folder, format, figures))
 
     def _write(self, folder: Path, format: Format, figures: bool) -> None:
         for name, df in (("trajectories", self.trajectories), ("pulse", self.pulse)):

@@ -9,8 +9,6 @@ the scenario's effect, with chance and parameter uncertainty carried through.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from tqdm.auto import tqdm
 from .. import engine
 from ..errors import InputError
 from ..provenance import manifest
-from ..results import check_out
+from ..results import write_folder
 from ..scenario import Scenario, load
 from .outcomes_table import OUTCOMES, per_replicate
 from .posterior import Posterior
@@ -80,28 +78,20 @@ def summarise(outcomes: pd.DataFrame, order: list[str]) -> pd.DataFrame:
 
 def save(cmp: Comparison, out: Path) -> Path:
     """Write comparison.csv, outcomes.parquet, the figure and manifest.json, atomically."""
-    check_out(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    staging.chmod(0o755)
-    try:
-        cmp.table().to_csv(staging / "comparison.csv", index=False)
-        cmp.outcomes.to_parquet(staging / "outcomes.parquet", index=False)
-        from ..figures import comparison as draw
+    return write_folder(out, lambda folder: _write(cmp, folder))
 
-        fig = draw(cmp.trajectories, [s.name for s in cmp.scenarios])
-        fig.savefig(staging / "comparison.png", dpi=120, bbox_inches="tight")
-        info = manifest(cmp.scenarios[0], cmp.seed, int(cmp.outcomes["replicate"].nunique()),
-                        "vectorized", {"scenarios": [s.to_dict() for s in cmp.scenarios],
-                                       "scenario_hashes": [s.digest() for s in cmp.scenarios],
-                                       "parameter_uncertainty": cmp.posterior,
-                                       "tables": ["comparison.csv", "outcomes.parquet"],
-                                       "figures": ["comparison.png"]})
-        (staging / "manifest.json").write_text(json.dumps(info, indent=2, default=str))
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out
+
+def _write(cmp: Comparison, folder: Path) -> None:
+    from ..figures import comparison as draw
+
+    cmp.table().to_csv(folder / "comparison.csv", index=False)
+    cmp.outcomes.to_parquet(folder / "outcomes.parquet", index=False)
+    fig = draw(cmp.trajectories, [s.name for s in cmp.scenarios])
+    fig.savefig(folder / "comparison.png", dpi=120, bbox_inches="tight")
+    info = manifest(cmp.scenarios[0], cmp.seed, int(cmp.outcomes["replicate"].nunique()),
+                    "vectorized", {"scenarios": [s.to_dict() for s in cmp.scenarios],
+                                   "scenario_hashes": [s.digest() for s in cmp.scenarios],
+                                   "parameter_uncertainty": cmp.posterior,
+                                   "tables": ["comparison.csv", "outcomes.parquet"],
+                                   "figures": ["comparison.png"]})
+    (folder / "manifest.json").write_text(json.dumps(info, indent=2, default=str))

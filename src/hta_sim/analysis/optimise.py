@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +37,7 @@ from ..calendar import parse_month
 from ..errors import InputError
 from ..provenance import manifest
 from ..recorder import Recorder
-from ..results import check_out
+from ..results import check_out, write_folder
 from ..scenario import Scenario, load, preset_names
 from ..vocabulary import EFFORTS, HOMES_GOAL, PHASES
 from . import simplex
@@ -424,7 +422,7 @@ class Report:
 
     def save(self, out: str | Path) -> Path:
         """Write the tables, figure, JSON, scenario file and manifest into ``out`` atomically."""
-        return write_atomically(Path(out), self._write)
+        return write_folder(Path(out), self._write)
 
     def _write(self, folder: Path) -> None:
         self.summary.to_csv(folder / "summary.csv", index=False)
@@ -440,23 +438,6 @@ class Report:
         figure(self, folder / "optimise.png")
         info = self.manifest() | {"tables": files, "figures": ["optimise.png"]}
         (folder / "manifest.json").write_text(json.dumps(info, indent=2, default=str))
-
-
-def write_atomically(target: Path, fill: Callable[[Path], None]) -> Path:
-    """Fill a temporary folder beside ``target``, then rename it into place (replacing an old result)."""
-    check_out(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    staging.chmod(0o755)
-    try:
-        fill(staging)
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
 
 
 def optimised_toml(report: Report) -> str:

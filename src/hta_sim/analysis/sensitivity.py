@@ -9,8 +9,6 @@ shows every index with its confidence interval.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +16,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..provenance import manifest as provenance
+from ..results import write_folder
 from ..scenario import Scenario
 from ..sweep.store import read_runs
 
@@ -135,16 +134,11 @@ def run(folder: str | Path, method: str | None = None, outcomes: list[str] | Non
     table = analyse(folder, method, outcomes, resamples, seed)
     method = method or _manifest(folder)["sweep"]["design"]["method"]
     target = Path(out) if out else folder / f"sensitivity-{method}"
-    if target.exists() and any(target.iterdir()) and not (target / "manifest.json").exists():
-        raise InputError(f"field '--out' = '{target}': exists and is neither empty nor an earlier "
-                         "hta-sim result folder")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    staging.chmod(0o755)
-    try:
+    info = _manifest(folder)
+
+    def fill(staging: Path) -> None:
         table.to_csv(staging / "sensitivity.csv", index=False)
         figure(table, staging / "sensitivity.png")
-        info = _manifest(folder)
         meta = provenance(Scenario.model_validate(info["scenario"]), info["seed"], info["replicates"],
                           "vectorized", {"sensitivity": {"sweep": str(folder), "method": method,
                                                          "outcomes": sorted(set(table["outcome"])),
@@ -152,13 +146,8 @@ def run(folder: str | Path, method: str | None = None, outcomes: list[str] | Non
                                                          "sweep_spec_hash": info["sweep"]["spec_hash"]},
                                          "tables": ["sensitivity.csv"], "figures": ["sensitivity.png"]})
         (staging / "manifest.json").write_text(json.dumps(meta, indent=2, default=str))
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
+
+    return write_folder(target, fill)
 
 
 def _manifest(folder: Path) -> dict:

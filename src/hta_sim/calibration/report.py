@@ -8,8 +8,6 @@ documented in docs/calibration.md.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -22,7 +20,7 @@ import pandas as pd  # noqa: E402
 from .. import figures  # noqa: E402
 from ..outcomes import at_date, ensemble_dip, replicate_dips  # noqa: E402
 from ..provenance import manifest  # noqa: E402
-from ..results import Results, check_out  # noqa: E402
+from ..results import Results, write_folder  # noqa: E402
 from ..scenario import flatten  # noqa: E402
 from . import space as sp  # noqa: E402
 from .run import Calibration, posterior_frame  # noqa: E402
@@ -189,20 +187,7 @@ def scenario_toml(cal: Calibration) -> str:
 
 
 def write(cal: Calibration, out: str | Path) -> Path:
-    target = Path(out)
-    check_out(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    staging.chmod(0o755)
-    try:
-        _write(cal, staging)
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
+    return write_folder(Path(out), lambda folder: _write(cal, folder))
 
 
 def _write(cal: Calibration, folder: Path) -> None:
