@@ -14,7 +14,7 @@ from pathlib import Path
 
 from hta_sim.calibration import Settings, calibrate, write
 from hta_sim.calibration import space as sp
-from hta_sim.calibration.report import seed_fit, target_table
+from hta_sim.calibration.report import sections_toml, seed_fit, target_table
 
 ROOT = Path(__file__).resolve().parents[1]
 PRESET = ROOT / "src" / "hta_sim" / "presets" / "baseline.toml"
@@ -22,18 +22,14 @@ PRESET = ROOT / "src" / "hta_sim" / "presets" / "baseline.toml"
 
 def preset_text(values: dict) -> str:
     lines = ['name = "baseline"',
-             'description = "The alliance as the seed describes it, 2016-2027, with the free parameters '
-             'fitted to the 2018 evaluation."', "",
+             'description = """The alliance as the seed describes it, January 2016 to December 2027: '
+             'the 18 named \\', "organisations, a 3-person secretariat on a fixed mix, Bikubenfonden's "
+             "grants, all mechanisms on, \\", 'and the free parameters fitted to the 2018 evaluation."""',
+             "",
              "# Fitted by experiments/calibrate_2018.py (report: results/calibration/report.md;",
              "# method, ranges and sources: docs/calibration.md). Every other value is the schema's",
              "# default, fixed from the seed or stated as an assumption in docs/ODD.md.", ""]
-    sections: dict[str, list[str]] = {}
-    for name, v in values.items():
-        section, field = name.split(".", 1)
-        sections.setdefault(section, []).append(f"{field} = {v if isinstance(v, int) else round(v, 4)}")
-    for section, body in sections.items():
-        lines += [f"[{section}]", *body, ""]
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n" + sections_toml(values)
 
 
 def main() -> None:

@@ -177,13 +177,17 @@ def scenario_toml(cal: Calibration) -> str:
              f"# (seed {cal.settings.seed}, budget {cal.settings.budget}, {cal.settings.replicates} "
              "replicates a candidate). Every other value is the baseline preset's.",
              'extends = "baseline"', 'name = "calibrated"', ""]
-    sections: dict[str, list[str]] = {}
-    for name, v in values.items():
-        section, field = name.split(".", 1)
-        sections.setdefault(section, []).append(f"{field} = {v if isinstance(v, int) else round(v, 4)}")
-    for section, body in sections.items():
-        lines += [f"[{section}]", *body, ""]
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n" + sections_toml(values)
+
+
+def sections_toml(values: dict) -> str:
+    """Fitted dotted-path values as TOML sections (floats to 4 decimals), for scenario files."""
+    import tomli_w
+
+    from ..scenario import unflatten
+
+    return tomli_w.dumps(unflatten({k: v if isinstance(v, int) else round(v, 4)
+                                    for k, v in values.items()}))
 
 
 def write(cal: Calibration, out: str | Path) -> Path:
