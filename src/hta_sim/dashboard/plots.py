@@ -133,7 +133,7 @@ def homes(live: Live, ens: Ensemble) -> Figure:
     ax.plot([ens.dates[0], GOAL_DATE], [0, HOMES_GOAL], color="grey", ls="--",
             label=f"path to {HOMES_GOAL:,} by 2027")
     _mark_dates(ax, ens, live, HOMES_GOAL * 0.5)
-    ax.set_ylim(0, HOMES_GOAL * 1.05)
+    ax.set_ylim(0, max(HOMES_GOAL, float(np.nanmax(b.hi))) * 1.05)  # the band may pass the goal
     ax.set_ylabel("young people given a home")
     now = live.columns["homes_created"][-1] if live.month else 0.0
     ax.set_title(f"Homes: {now:,.0f} so far in this run", fontsize=9)
