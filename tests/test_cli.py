@@ -40,7 +40,7 @@ BAD_SCENARIOS = {
 @pytest.mark.parametrize("case", sorted(BAD_SCENARIOS))
 def test_bad_scenario_one_line_exit_2_nothing_written(tmp_path, case):
     text, field = BAD_SCENARIOS[case]
-    code, out, err = _cli(tmp_path, "run", "--scenario", _scenario(tmp_path, text),
+    code, _out, err = _cli(tmp_path, "run", "--scenario", _scenario(tmp_path, text),
                           "--replicates", "2", "--out", "res")
     assert code == 2
     assert len(err.strip().splitlines()) == 1, err

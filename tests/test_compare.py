@@ -56,10 +56,10 @@ def test_posterior_draws_are_shared_across_scenarios():
 def test_bad_posterior_files(tmp_path):
     bad = tmp_path / "p.csv"
     bad.write_text("no_such.parameter\n1\n")
-    with pytest.raises(InputError, match="no_such.parameter"):
+    with pytest.raises(InputError, match=r"no_such\.parameter"):
         load_posterior(bad)
     bad.write_text("results_lag.weight\n7\n")
-    with pytest.raises(InputError, match="results_lag.weight"):
+    with pytest.raises(InputError, match=r"results_lag\.weight"):
         load_posterior(bad)
     with pytest.raises(InputError, match="not found"):
         load_posterior(tmp_path / "missing.csv")

@@ -53,7 +53,7 @@ def test_an_echoed_slider_value_changes_nothing():
 
 def test_mechanism_switches_map_onto_scenario_fields():
     s = ds.Settings()
-    assert ds.mechanisms(s) == {n: True for n in NAMES}
+    assert ds.mechanisms(s) == dict.fromkeys(NAMES, True)
     off = ds.with_mechanism(s, "results_lag", False)
     assert off.changes == (("mechanisms.results_lag", False),)
     assert off.scenario().mechanisms.results_lag is False
@@ -61,7 +61,7 @@ def test_mechanism_switches_map_onto_scenario_fields():
 
 
 def test_invalid_changes_are_refused_with_the_field_named():
-    with pytest.raises(InputError, match="secretariat.funding_ends"):
+    with pytest.raises(InputError, match=r"secretariat\.funding_ends"):
         ds.Settings().changed({"secretariat.funding_ends": "2021-13"}).scenario()
 
 

@@ -55,5 +55,5 @@ def test_bad_roster_names_the_field(tmp_path):
     path = tmp_path / "r.toml"
     path.write_text('[sectors.ngo]\nmoney = -1\nstaff = 1\nknowledge = 0.5\nalignment = 0.5\n'
                     'partners = []\n')
-    with pytest.raises(InputError, match="sectors.ngo.money"):
+    with pytest.raises(InputError, match=r"sectors\.ngo\.money"):
         load_roster(path)

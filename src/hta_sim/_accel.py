@@ -11,6 +11,7 @@ Set HTA_SIM_NUMBA=0 to switch them off.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 
@@ -18,21 +19,19 @@ import numpy as np
 
 MIN_ROWS = 256
 ON = os.environ.get("HTA_SIM_NUMBA", "1") != "0" and importlib.util.find_spec("numba") is not None
-_compiled = None
 
 
 def use(rows: int, columns: int = 0) -> bool:
     """Whether a reduction over ``rows`` rows of ``columns`` entries should run compiled: a wide
-    batch, or long rows (hundreds of partners)."""
+    batch, or long rows (hundreds of partners).
+    """
     return ON and (rows >= MIN_ROWS or columns >= MIN_ROWS)
 
 
+@functools.cache
 def kernels():
     """The compiled functions (compiled or loaded from numba's cache on first use)."""
-    global _compiled
-    if _compiled is None:
-        _compiled = _compile()
-    return _compiled
+    return _compile()
 
 
 def _compile():
@@ -76,7 +75,8 @@ def _compile():
     @numba.njit(cache=True, nogil=True)
     def row_max(x):  # pragma: no cover - compiled
         """Largest entry of each row, as np.max: the first NaN if any; of equal entries (0.0 and
-        -0.0) the later one."""
+        -0.0) the later one.
+        """
         out = np.empty(x.shape[0])
         for r in range(x.shape[0]):
             best = x[r, 0]

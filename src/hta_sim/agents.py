@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from .scenario import mix_problem
 from .vocabulary import EFFORTS, RUNGS
 
 if TYPE_CHECKING:
@@ -80,7 +81,8 @@ class SecretariatAgent(mesa.Agent):
     def mix(self, shares: dict[str, float]) -> None:
         """Set this month's mix (kept only under the fixed policy's parameters for next months)."""
         values = np.array([shares[e] for e in EFFORTS], dtype=float)
-        if np.any(values < 0) or abs(values.sum() - 1.0) > 1e-6:
-            raise ValueError("the mix needs six shares >= 0 that sum to 1")
+        problem = mix_problem(values.tolist())
+        if problem:
+            raise ValueError(problem)
         self.model.state.mix[0] = values
         self.model.params.secretariat.mix[0] = values

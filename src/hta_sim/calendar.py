@@ -9,13 +9,14 @@ import re
 
 import numpy as np
 
+MONTHS_A_YEAR = 12
 _MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-01)?$")
 
 
 def parse_month(text: str) -> int:
     """'2017-08' or '2017-08-01' -> months since year 0 (an absolute month number)."""
     m = _MONTH.match(text.strip())
-    if not m or not 1 <= int(m.group(2)) <= 12:
+    if not m or not 1 <= int(m.group(2)) <= MONTHS_A_YEAR:
         raise ValueError(f"{text!r} is not a month written YYYY-MM")
     return int(m.group(1)) * 12 + int(m.group(2)) - 1
 

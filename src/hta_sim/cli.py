@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .errors import InputError
+
+MAX_PORT = 65535
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,7 +41,7 @@ def _port(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 1 <= value <= 65535:
+    if not 1 <= value <= MAX_PORT:
         raise argparse.ArgumentTypeError(f"{text!r}: must be a port from 1 to 65535")
     return value
 
@@ -167,29 +169,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command == "run":
-        return _run(args)
-    if args.command == "optimise":
-        return _optimise(args)
-    if args.command == "calibrate":
-        return _calibrate(args)
-    if args.command == "scenarios":
-        from .scenario import load, preset_names, summary_line
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
+        "run": _run, "optimise": _optimise, "calibrate": _calibrate, "scenarios": _scenarios,
+        "scenario": _scenario, "compare": _compare, "dashboard": _dashboard, "sweep": _sweep,
+        "sensitivity": _sensitivity,
+    }
+    return commands[args.command](args)
 
-        for name in preset_names():
-            print(f"{name:24s} {summary_line(load(name))}")
-        return 0
-    if args.command == "scenario":
-        return _scenario(args)
-    if args.command == "compare":
-        return _compare(args)
-    if args.command == "dashboard":
-        return _dashboard(args)
-    if args.command == "sweep":
-        return _sweep(args)
-    if args.command == "sensitivity":
-        return _sensitivity(args)
-    raise AssertionError(args.command)
+
+def _scenarios(args: argparse.Namespace) -> int:
+    from .scenario import load, preset_names, summary_line
+
+    for name in preset_names():
+        print(f"{name:24s} {summary_line(load(name))}")
+    return 0
 
 
 def _compare(args: argparse.Namespace) -> int:
@@ -200,7 +193,7 @@ def _compare(args: argparse.Namespace) -> int:
     from .results import check_out
     from .scenario import load
 
-    if len(args.scenarios) < 2:
+    if len(args.scenarios) < 2:  # noqa: PLR2004 (a comparison needs a reference and another)
         raise InputError(f"field 'scenarios' = {args.scenarios}: give at least two scenarios")
     names = [load(s).name for s in args.scenarios]
     out = Path(args.out or f"results/compare/{'-vs-'.join(names[:4])}")

@@ -64,5 +64,5 @@ def _base(ref: str) -> Scenario:
 
 
 def _plain(value: Any) -> Any:
-    """numpy scalars (as EMA passes them) to Python values the scenario schema takes."""
+    """Numpy scalars (as EMA passes them) to Python values the scenario schema takes."""
     return value.item() if isinstance(value, np.generic) else value

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from .vocabulary import (  # noqa: E402
+from .vocabulary import (
     HOMES_GOAL,
     PHASES,
     PULSE_PARAMETERS,
@@ -154,7 +154,8 @@ def standard(res: Results, folder: Path) -> list[str]:
 
 def comparison(traj: pd.DataFrame, order: list[str]) -> plt.Figure:
     """Engagement and homes per scenario (median, 90 % band), and each scenario's paired difference
-    in engagement from the first (median, 90 % band)."""
+    in engagement from the first (median, 90 % band).
+    """
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.8))
     colours = plt.cm.tab10(np.arange(len(order)) % 10)
     wide = traj.pivot_table(index=["replicate", "date"], columns="scenario",

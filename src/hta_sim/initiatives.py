@@ -108,7 +108,8 @@ def _lead(s: State, p, t: int, u: np.ndarray) -> np.ndarray:
 
 def _adequacy(s: State, p, pools: Pools) -> np.ndarray:
     """How fully this month's staff and money cover each pilot and running solution (R, K);
-    the development pool covers the money of the initiatives it funds."""
+    the development pool covers the money of the initiatives it funds.
+    """
     q = p.initiatives
     working = count((s.stage >= PILOT) & (s.stage <= RUNNING))[:, None] + 1.0
     staff = np.minimum(1.0, pools.staff[:, None] / (q.staff_need * working))

@@ -16,6 +16,7 @@ import pandas as pd
 
 PEAK_MONTHS = (0, 24)  # the alliance's first two years
 TROUGH_MONTHS = (24, 48)  # its third and fourth
+DIP_MONTHS = TROUGH_MONTHS[1] + 1  # the shortest run whose dip can be measured
 
 
 @dataclass(frozen=True)

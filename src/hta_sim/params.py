@@ -87,7 +87,8 @@ def all_grants(s: Scenario) -> list[Grant]:
 def roster_of(scenario: Scenario) -> Roster:
     """The scenario's partners: its roster, plus the pilot municipalities the new_partners lever may
     bring (inactive until they join). Their slots follow the named partners', so the others' random
-    draws stay the same with the lever on or off."""
+    draws stay the same with the lever on or off.
+    """
     pilots = scenario.new_partners.count if scenario.new_partners.enabled else 0
     return load_roster(scenario.roster.file, scenario.roster.exclude, pilots)
 

@@ -34,8 +34,11 @@ def check_out(target: Path) -> None:
 
 
 def write_folder(target: Path, fill: Callable[[Path], None]) -> Path:
-    """Fill a temporary folder beside ``target``, then rename it into place, replacing an earlier
-    result folder whole; on any failure the temporary folder goes and nothing is left half-written."""
+    """Fill a temporary folder beside ``target``, then rename it into place.
+
+    An earlier result folder is replaced whole; on any failure the temporary folder goes and nothing
+    is left half-written.
+    """
     check_out(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -25,6 +26,19 @@ Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="a 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Rate = Annotated[float, Field(ge=0.0, le=1.0)]
 Positive = Annotated[float, Field(ge=0.0)]
+
+
+MIX_TOLERANCE = 1e-6  # how far from 1 a mix's shares may sum (rounding in a user's file)
+
+
+def mix_problem(shares: Sequence[float]) -> str | None:
+    """What is wrong with a tactical mix (six shares >= 0 that sum to 1), or None."""
+    total = sum(shares)
+    if len(shares) != len(EFFORTS) or min(shares) < 0:
+        return f"a mix needs {len(EFFORTS)} shares >= 0 ({', '.join(EFFORTS)})"
+    if abs(total - 1.0) > MIX_TOLERANCE:
+        return f"the six shares sum to {total:.4g}; they must sum to 1"
+    return None
 
 
 class Section(BaseModel):
@@ -43,9 +57,9 @@ class Mix(Section):
 
     @model_validator(mode="after")
     def _sums_to_one(self) -> Mix:
-        total = sum(getattr(self, e) for e in EFFORTS)
-        if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"the six shares sum to {total:.4g}; they must sum to 1")
+        problem = mix_problem(self.shares())
+        if problem:
+            raise ValueError(problem)
         return self
 
     def shares(self) -> list[float]:
@@ -267,8 +281,11 @@ class NewPartners(Section):
 
 
 class MoreFunders(Section):
-    """Other foundations take over a share of the founders' initiative grants, and may add money of
-    their own, so that no single funder dominates (seed §9: open doors to other foundations)."""
+    """Other foundations take over a share of the founders' initiative grants.
+
+    They may add money of their own, so that no single funder dominates (seed §9: open doors to
+    other foundations).
+    """
 
     enabled: bool = False
     start: Month = "2019-01"

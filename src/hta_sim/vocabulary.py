@@ -14,6 +14,7 @@ RUNGS: Final = (
     "co_financing",
 )
 RUNG: Final = {name: i for i, name in enumerate(RUNGS)}
+TOP_RUNG: Final = len(RUNGS) - 1  # co_financing: no rung above it
 
 #: The secretariat's six tactical efforts (seed §4, fig. 5.2).
 EFFORTS: Final = (

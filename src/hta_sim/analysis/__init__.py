@@ -1,2 +1,3 @@
 """Analyses built on the engine: each module answers one question a strategist or researcher asks
-of the model (compare, optimise, ...)."""
+of the model (compare, optimise, ...).
+"""

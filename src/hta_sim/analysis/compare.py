@@ -59,7 +59,8 @@ def run(names: list[str | Path | Scenario], replicates: int, seed: int,
 
 def summarise(outcomes: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     """Median and 90 % interval per scenario; paired difference from the first with its 95 % interval
-    and the probability that the scenario beats the first."""
+    and the probability that the scenario beats the first.
+    """
     first = outcomes[outcomes["scenario"] == order[0]].set_index("replicate")
     rows = []
     for name in order:

@@ -41,7 +41,7 @@ from ..results import check_out, write_folder
 from ..scenario import Scenario, load, preset_names
 from ..vocabulary import EFFORTS, HOMES_GOAL, PHASES
 from . import simplex
-from .choices import OBJECTIVES, STATISTICS  # noqa: F401  (re-exported: part of this module's API)
+from .choices import OBJECTIVES, STATISTICS
 
 OUTCOMES = ("homes_2027", "engagement_2021")
 #: What one unit of each outcome is worth in a weighted objective: homes against the goal, engagement
@@ -211,7 +211,8 @@ class Window:
 
 def outcomes_of(recorders: Sequence[Recorder], window: Window) -> dict[str, np.ndarray]:
     """Each replicate's outcomes, read straight from the recorders' (R, T) arrays, and the share of
-    its months each phase dominated (which of the three mixes was in force, and how long)."""
+    its months each phase dominated (which of the three mixes was in force, and how long).
+    """
     def column(name: str, pick: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
         return np.concatenate([pick(r.columns[name]) for r in recorders])
 
@@ -331,7 +332,8 @@ def _generator(seed: int, key: tuple[int, int]) -> np.random.Generator:
 
 def paired(arm: np.ndarray, ref: np.ndarray, objective: Objective, rng: np.random.Generator) -> dict:
     """The objective's difference arm - ref on the same replicates, a 95 % bootstrap interval over
-    replicates (resampled in pairs), and the share of replicates where the arm does better."""
+    replicates (resampled in pairs), and the share of replicates where the arm does better.
+    """
     def diff(a: np.ndarray, b: np.ndarray, axis: int = -1) -> np.ndarray:
         return objective.summarise(a, axis) - objective.summarise(b, axis)
 

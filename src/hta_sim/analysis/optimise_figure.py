@@ -11,13 +11,17 @@ from typing import TYPE_CHECKING
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from ..vocabulary import EFFORTS, PHASES  # noqa: E402
-from .optimise import ARMS, baseline_mixes  # noqa: E402
+from ..vocabulary import EFFORTS, PHASES
+from .optimise import ARMS, baseline_mixes
 
 if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+    from matplotlib.gridspec import GridSpec
+
     from .optimise import Report
 
 COLOURS = {"baseline_fixed": "#7f7f7f", "baseline_phased": "#c55a11", "optimised": "#1f4e79"}
@@ -71,6 +75,17 @@ def figure(report: Report, path: Path) -> None:
     ax.set_title(f"Search, in sample ({report.settings.replicates} replicates)", fontsize=9)
     ax.legend(fontsize=7)
 
+    _mixes(fig, grid, report, out)
+    fig.suptitle(f"Secretariat's tactical mix optimised for the {report.objective.label()} "
+                 f"({report.scenario.name}, seed {report.settings.seed})", fontsize=11)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def _mixes(fig: Figure, grid: GridSpec, report: Report, out: pd.DataFrame) -> None:
+    """The bottom row: each phase's mix, optimised against the two baselines."""
+    colours = COLOURS
     refs = baseline_mixes(report.scenario)
     held = out.groupby("arm")[[f"months_{p}" for p in PHASES]].mean()
     x = np.arange(len(EFFORTS))
@@ -89,8 +104,3 @@ def figure(report: Report, path: Path) -> None:
         if k == 0:
             ax.set_ylabel("share of the secretariat's staff")
             ax.legend(fontsize=7)
-    fig.suptitle(f"Secretariat's tactical mix optimised for the {report.objective.label()} "
-                 f"({report.scenario.name}, seed {report.settings.seed})", fontsize=11)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)

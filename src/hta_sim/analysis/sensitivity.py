@@ -153,7 +153,7 @@ def run(folder: str | Path, method: str | None = None, outcomes: list[str] | Non
 def _manifest(folder: Path) -> dict:
     try:
         info = json.loads((folder / "manifest.json").read_text())
-        info["sweep"]["design"]  # noqa: B018 - is it a sweep's manifest?
+        info["sweep"]["design"]
         return info
     except (OSError, ValueError, KeyError, TypeError):
         raise InputError(f"sweep folder '{folder}': not an hta-sim sweep (no readable manifest.json)") \

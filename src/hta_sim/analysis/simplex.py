@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+NOTHING_LEFT = 1e-15  # below this, what is left of the simplex counts as nothing
+
 
 def decode(u: np.ndarray) -> np.ndarray:
     """Points (..., K-1) of [0, 1]^(K-1) -> mixes (..., K): shares >= 0 that sum to 1."""
@@ -29,6 +31,6 @@ def encode(mix: np.ndarray) -> np.ndarray:
     mix = np.clip(mix, 0.0, None) / np.sum(np.clip(mix, 0.0, None), axis=-1, keepdims=True)
     before = 1.0 - np.concatenate([np.zeros_like(mix[..., :1]), np.cumsum(mix[..., :-2], axis=-1)],
                                   axis=-1)
-    v = np.divide(mix[..., :-1], before, out=np.zeros_like(before), where=before > 1e-15)
+    v = np.divide(mix[..., :-1], before, out=np.zeros_like(before), where=before > NOTHING_LEFT)
     left_after = np.arange(mix.shape[-1] - 1, 0, -1)
     return np.clip(1.0 - (1.0 - np.clip(v, 0.0, 1.0)) ** left_after, 0.0, 1.0)

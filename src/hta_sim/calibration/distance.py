@@ -78,7 +78,8 @@ def gap_ratio(batch: Batch, split_off: Batch) -> np.ndarray:
 def discrepancy(batch: Batch, targets: Targets, split_off: Batch | None = None,
                 lag_off: Batch | None = None) -> Parts:
     """The parts for n candidates; the twins hold the same candidates with the split, or the results
-    lag, switched off (their parts are zero when a twin is not given)."""
+    lag, switched off (their parts are zero when a twin is not given).
+    """
     y = targets.scores["score"].to_numpy()
     z = (median_scores(batch, targets) - y) / SCORE_SD
     homes = np.median(batch.homes, axis=1)

@@ -39,7 +39,8 @@ class Objective:
 
     def parts(self, X: np.ndarray) -> tuple[Parts, Batch]:
         """Each candidate runs three times in one batch: as it is, with the board/AB split off and
-        with the results lag off (for the patterns the discrepancy guards)."""
+        with the results lag off (for the patterns the discrepancy guards).
+        """
         X = np.atleast_2d(X)
         n = len(X)
         on = [sp.scenario(self.base, x, self.free) for x in X]

@@ -13,20 +13,21 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from .. import figures  # noqa: E402
-from ..outcomes import at_date, ensemble_dip, replicate_dips  # noqa: E402
-from ..provenance import manifest  # noqa: E402
-from ..results import Results, write_folder  # noqa: E402
-from ..scenario import flatten  # noqa: E402
-from . import space as sp  # noqa: E402
-from .run import Calibration, posterior_frame  # noqa: E402
-from .targets import DIP_REPLICATE_MIN, DIP_REPLICATE_SHARE, SEED_DATE, Targets  # noqa: E402
+from .. import figures
+from ..outcomes import at_date, ensemble_dip, replicate_dips
+from ..provenance import manifest
+from ..results import Results, write_folder
+from ..scenario import flatten
+from . import space as sp
+from .run import Calibration, posterior_frame
+from .targets import DIP_REPLICATE_MIN, DIP_REPLICATE_SHARE, SEED_DATE, Targets
 
 PINNED, PARTLY = 0.4, 0.75  # posterior 90 % width over the prior's 90 % width
+STRONG_CORRELATION = 0.5  # a posterior correlation the report names as a trade-off
 
 
 def scores_at(res: Results, targets: Targets) -> pd.DataFrame:
@@ -79,7 +80,7 @@ def seed_fit(table: pd.DataFrame, column: str = "median") -> dict[str, float]:
     """Mean and largest absolute error over the 16 seed scores of October 2018."""
     seed = table[table["target"].str.startswith(f"score {SEED_DATE}")]
     err = (seed[column] - seed["observed"]).abs()
-    return {"mae": float(err.mean()), "max": float(err.max()), "n": int(len(err))}
+    return {"mae": float(err.mean()), "max": float(err.max()), "n": len(err)}
 
 
 def parameter_table(cal: Calibration) -> pd.DataFrame:
@@ -93,7 +94,7 @@ def parameter_table(cal: Calibration) -> pd.DataFrame:
         label = "pinned down" if ratio <= PINNED else "partly constrained" if ratio <= PARTLY else \
             "left free"
         partners = [f"{o} ({corr.loc[f.name, o]:+.2f})" for o in corr.columns
-                    if o != f.name and abs(corr.loc[f.name, o]) >= 0.5]
+                    if o != f.name and abs(corr.loc[f.name, o]) >= STRONG_CORRELATION]
         rows.append({"parameter": f.name, "low": f.low, "high": f.high, "integer": f.integer,
                      "before": float(sp.read(cal.base)[i]), "fitted": f.value(cal.chosen[i]),
                      "optimum": f.value(cal.optimum.x[i]),

@@ -86,7 +86,8 @@ def targets_for(observations: str | Path | None, base: Scenario) -> Targets:
 
 def fit_scenario(base: Scenario, targets: Targets) -> Scenario:
     """The baseline cut to what the targets need: to the end of 2019 (the dip's trough window) or
-    the last observed pulse, with the pulse taken on the target dates only."""
+    the last observed pulse, with the pulse taken on the target dates only.
+    """
     end = max(parse_month("2019-12"), parse_month(targets.dates[-1]), parse_month(targets.homes_date))
     return base.with_changes({"time.end": month_text(end), "time.pulse_dates": targets.dates})
 

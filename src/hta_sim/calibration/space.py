@@ -25,7 +25,7 @@ class FreeParameter:
     why: str  # why it is free and why this range
 
     def value(self, x: float) -> float | int:
-        return int(round(float(np.clip(x, self.low, self.high)))) if self.integer else float(x)
+        return round(float(np.clip(x, self.low, self.high))) if self.integer else float(x)
 
 
 FREE: tuple[FreeParameter, ...] = (

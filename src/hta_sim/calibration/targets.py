@@ -26,6 +26,7 @@ from ..vocabulary import BODIES, PULSE_PARAMETERS, SEED_SCORES_2018
 
 SEED_DATE = "2018-10"
 HOMES_DATE = "2018-12"
+SCORE_RANGE = (1.0, 5.0)  # the pulse scale (seed §5)
 HOMES_SEED = 20.0  # 18 dorm places + 2 host homes (seed §8)
 #: Observation error of one score: the evaluators score in whole steps from 15 interviews, so a seed
 #: score of 3 stands for anything from about 2.5 to 3.5 (one sd = half a step).
@@ -118,7 +119,7 @@ def _row(row: pd.Series, line: int, label: str, start: str, association: str) ->
     where = f"{label}, line {line}"
     date = row["date"].strip()
     try:
-        month = parse_month(date[:7] if len(date) == 10 and date.endswith("-01") else date)
+        month = parse_month(date.removesuffix("-01") if len(date) == len("YYYY-MM-DD") else date)
     except ValueError:
         raise InputError(f"{where}: field 'date' = {date!r}: must be a month YYYY-MM or the first day "
                          "of a month YYYY-MM-01") from None
@@ -144,6 +145,6 @@ def _row(row: pd.Series, line: int, label: str, start: str, association: str) ->
         score = float(row["score"])
     except ValueError:
         score = float("nan")
-    if not 1.0 <= score <= 5.0:
+    if not SCORE_RANGE[0] <= score <= SCORE_RANGE[1]:
         raise InputError(f"{where}: field 'score' = {row['score']!r}: must be a number from 1 to 5")
     return {"date": month_text(month), "body": body, "parameter": parameter, "score": score}

@@ -214,14 +214,15 @@ def _pairs(members: np.ndarray) -> list[tuple[int, int]]:
 
 def bodies(live: Live) -> list[tuple[int, int]]:
     """Links between active partners that meet in the same body (the steering group before August
-    2017, then the board and the AB)."""
+    2017, then the board and the AB).
+    """
     if not live.split:
         return _pairs(live.active)
     return sorted(set(_pairs(live.active & live.board)) | set(_pairs(live.active & live.ab)))
 
 
 def short_name(name: str) -> str:
-    return name.split(" – ")[0].split(" (")[0]
+    return name.split(" – ", maxsplit=1)[0].split(" (", maxsplit=1)[0]
 
 
 def network(live: Live, ens: Ensemble) -> Figure:

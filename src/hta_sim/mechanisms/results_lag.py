@@ -32,7 +32,8 @@ def perceive(s: State, p, t: int, shown: np.ndarray, reach: np.ndarray) -> None:
 
 def expected_share(s: State, p, t: int) -> np.ndarray:
     """How much of the full expectation partners hold by now (R, 1): as much as the alliance has
-    built, and no less than its age allows: however long building takes, patience runs out."""
+    built, and no less than its age allows: however long building takes, patience runs out.
+    """
     age = np.minimum(1.0, t / p.results_lag.patience_months)
     return np.maximum(s.build[:, None], age)
 

@@ -9,7 +9,7 @@ the rung below needs, more readily when far from the secretariat. Rungs unlock b
 import numpy as np
 
 from ..state import State
-from ..vocabulary import RUNG
+from ..vocabulary import RUNG, TOP_RUNG
 
 #: The rung from which a partner does each thing (seed §3's ladder, read as behaviour).
 UNLOCKS = {
@@ -20,6 +20,11 @@ UNLOCKS = {
     "own": RUNG["responsibility_taking"],
     "co_finance": RUNG["co_financing"],
 }
+
+
+#: How much closeness to the secretariat protects against falling: at full closeness the chance of
+#: a fall from neglect is halved.
+DISTANCE_NEGLECT = 0.5
 
 
 def can(s: State, what: str) -> np.ndarray:
@@ -33,8 +38,8 @@ def climb_and_fall(s: State, p, u: np.ndarray) -> None:
     need = q.climb_base + q.climb_step * s.rung
     success = (s.perceived >= q.success_level) | (s.led_results > 0)
     gated = s.rung + 1 >= UNLOCKS["lead"]
-    up = (s.sustained > need) & (success | ~gated) & (u < q.climb_probability) & (s.rung < 7)
-    neglect = q.fall_probability * (1.0 - 0.5 * s.closeness)
+    up = (s.sustained > need) & (success | ~gated) & (u < q.climb_probability) & (s.rung < TOP_RUNG)
+    neglect = q.fall_probability * (1.0 - DISTANCE_NEGLECT * s.closeness)
     down = (s.sustained < need - q.climb_step - q.fall_margin) & (u < neglect) & (s.rung > 0)
     on = (p.mechanisms.trust_ladder > 0) & s.active
     s.rung += (on & up).astype(np.int64) - (on & down & ~up).astype(np.int64)

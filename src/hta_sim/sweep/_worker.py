@@ -1,6 +1,7 @@
 """Preloaded into the forkserver that local worker processes start from: the batch code, and the
 compiled reductions loaded from numba's cache once (a second or more per process otherwise), so
-each forked worker starts ready."""
+each forked worker starts ready.
+"""
 
 import numpy as np
 

@@ -60,7 +60,8 @@ class Serial:
 
 class LocalProcesses:
     """A pool of worker processes on this machine (forkserver: workers start from a clean, preloaded
-    server, not from a copy of the driver with its threads)."""
+    server, not from a copy of the driver with its threads).
+    """
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
@@ -82,7 +83,8 @@ class LocalProcesses:
 
 class Dask:
     """A Dask distributed cluster: an existing scheduler's address, or a local cluster of n workers
-    (one process, one thread each) bound to 127.0.0.1."""
+    (one process, one thread each) bound to 127.0.0.1.
+    """
 
     def __init__(self, scheduler: str | None = None, local_workers: int | None = None) -> None:
         try:
@@ -124,7 +126,8 @@ class Dask:
 
 def _die_with(driver: int) -> None:
     """Worker initializer: exit when the driver process does, even if it was killed (SIGKILL), so a
-    killed sweep leaves no orphan workers computing chunks nobody will write."""
+    killed sweep leaves no orphan workers computing chunks nobody will write.
+    """
 
     def watch() -> None:
         try:
@@ -162,7 +165,8 @@ def _bounded(submit: Callable[[Any], Future], jobs: Iterable[Any], in_flight: in
 def make(workers: int | None = None, scheduler: str | None = None,
          dask_local: int | None = None) -> Executor:
     """The executor the command line asks for: Dask if a scheduler or local cluster is named, else
-    local processes (all cores by default; one worker runs in this process)."""
+    local processes (all cores by default; one worker runs in this process).
+    """
     if scheduler and dask_local:
         raise InputError("field '--scheduler': give either --scheduler or --dask-local, not both")
     if scheduler or dask_local:

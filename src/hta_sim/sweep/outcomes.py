@@ -126,7 +126,7 @@ class Plan:
         return pd.DataFrame(frame)
 
     def describe(self) -> dict[str, object]:
-        return {"columns": self.columns(), "dates": {k: v for k, v in self.spec.model_dump().items()},
+        return {"columns": self.columns(), "dates": dict(self.spec.model_dump().items()),
                 "run_start": month_text(self.layout.start)}
 
 

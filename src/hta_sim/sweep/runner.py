@@ -1,5 +1,6 @@
 """Running a sweep: validate, draw the design, then send the missing chunks to an executor and
-write each result as it comes back, with a progress bar and a manifest."""
+write each result as it comes back, with a progress bar and a manifest.
+"""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..calendar import month_text, parse_month
 from ..errors import InputError
+from ..outcomes import DIP_MONTHS
 from ..params import _leaves, layout_of, roster_of
 from ..recorder import RULES
 from ..scenario import Month, Scenario, _one_line
@@ -205,9 +206,9 @@ def check(spec: SweepSpec, label: str = "sweep spec") -> None:
     if unknown:
         raise InputError(f"{label}: field 'outcomes.trajectory_columns' = {unknown}: not trajectory "
                          "columns (docs/ODD.md, Outputs)")
-    if o.dip and layout.steps < 49:
-        raise InputError(f"{label}: field 'outcomes.dip' = true: the dip needs a run of 49 months or "
-                         f"more; the scenario has {layout.steps}")
+    if o.dip and layout.steps < DIP_MONTHS:
+        raise InputError(f"{label}: field 'outcomes.dip' = true: the dip needs a run of {DIP_MONTHS} "
+                         f"months or more; the scenario has {layout.steps}")
 
 
 def resolve(spec: SweepSpec) -> SweepSpec:
@@ -219,7 +220,8 @@ def resolve(spec: SweepSpec) -> SweepSpec:
 def resolve_outcomes(o: Outcomes, base: Scenario) -> Outcomes:
     """Outcome dates left out, filled from the scenario: engagement in December 2018 (if within the
     run) and in the last month, homes and the initiative-taking share in the last month, the pulse
-    at the first pulse date."""
+    at the first pulse date.
+    """
     layout = layout_of(base, roster_of(base))
     last = month_text(layout.start + layout.steps - 1)
     evaluation = "2018-12" if layout.start <= parse_month("2018-12") < layout.start + layout.steps - 1 \
