@@ -6,8 +6,13 @@ right, so ``ordered_sum`` gives the same bits for a row alone or inside any batc
 """
 
 import numpy as np
+import numpy.typing as npt
 
 from . import _accel
+
+Array = npt.NDArray[np.float64]  # numbers over (replicate,), (replicate, partner) or (replicate, slot)
+Mask = npt.NDArray[np.bool_]  # yes/no over the same axes
+Codes = npt.NDArray[np.int64]  # whole numbers over the same axes: rungs, stages, partner indices
 
 #: Above this many entries along the summed axis, a running sum beats a Python loop over columns.
 LONG_AXIS = 64
@@ -92,6 +97,16 @@ def row_argmax(x: np.ndarray) -> np.ndarray:
     return np.argmax(x, axis=-1)
 
 
-def squash(z: np.ndarray) -> np.ndarray:
+def squash(z: Array) -> Array:
     """A smooth, odd, saturating response in (-1, 1): z / (1 + |z|), exact in IEEE arithmetic."""
     return z / (1.0 + np.abs(z))
+
+
+def half_and_half(x: Array) -> Array:
+    """0.5 + 0.5 x for x in [0, 1]: half regardless, half in proportion.
+
+    The model's one curve for what partly depends on something: progress reaching a partner half
+    whatever its distance (minutes, newsletters) and half with closeness; a pulse level that
+    alignment, closeness or shown results raise from half to full.
+    """
+    return 0.5 + 0.5 * x

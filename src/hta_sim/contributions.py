@@ -10,26 +10,31 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import ordered_sum
+from .arrays import Array, ordered_sum
+from .calendar import MONTHS_A_YEAR
 from .levers import development_pool
 from .mechanisms import crowding_out
 from .mechanisms.trust_ladder import can
+from .month import MonthContext
+from .parameters import Params
 from .params import Layout
 from .state import State
 
 
 @dataclass(frozen=True)
 class Pools:
-    staff: np.ndarray  # (R,) person-months for initiatives this month
-    money: np.ndarray  # (R,) MDKK for initiatives this month
-    secretariat_money: np.ndarray  # (R,) MDKK paying the secretariat this month
+    """What the month's contributions make available."""
+
+    staff: Array  # (R,) person-months for initiatives this month
+    money: Array  # (R,) MDKK for initiatives this month
+    secretariat_money: Array  # (R,) MDKK paying the secretariat this month
 
 
-def grants(layout: Layout, p, t: int, partners: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def grants(layout: Layout, p: Params, m: MonthContext, partners: int) -> tuple[Array, Array, Array]:
     """This month's grants: by granting partner (R, P), to initiatives (R,), to the secretariat (R,)."""
-    running = (t >= p.funding.start) & (t < p.funding.end)  # (R, G)
+    running = m.reached(p.funding.start) & ~m.reached(p.funding.end)  # (R, G)
     ends = np.where(layout.grant_secretariat, p.secretariat.funding_ends, np.inf)
-    amount = np.where(running & (t < ends), p.funding.amount, 0.0)
+    amount = np.where(running & ~m.reached(ends), p.funding.amount, 0.0)
     by_partner = np.zeros((amount.shape[0], partners))
     for g, partner in enumerate(layout.grant_partner):
         by_partner[:, partner] += amount[:, g]
@@ -38,13 +43,14 @@ def grants(layout: Layout, p, t: int, partners: int) -> tuple[np.ndarray, np.nda
     return by_partner, initiatives, secretariat
 
 
-def contribute(s: State, p, layout: Layout, t: int, fundraising_fte: np.ndarray) -> Pools:
+def contribute(s: State, p: Params, layout: Layout, m: MonthContext, fundraising_fte: Array) -> Pools:
     e = np.where(s.active, s.engagement, 0.0)
     s.knowledge_given[:] = s.knowledge_capacity * e * can(s, "share_knowledge")
     s.staff_given[:] = s.staff_capacity * e * can(s, "lend_staff")
-    co_finance = s.money_capacity / 12.0 * e * can(s, "co_finance") * crowding_out.money_factor(s, p)
-    founder, to_initiatives, secretariat_money = grants(layout, p, t, s.engagement.shape[1])
-    pool = development_pool.pay_in(s, p, layout, t)
+    co_finance = s.money_capacity / MONTHS_A_YEAR * e * can(s, "co_finance") * \
+        crowding_out.money_factor(s, p)
+    founder, to_initiatives, secretariat_money = grants(layout, p, m, s.engagement.shape[1])
+    pool = development_pool.pay_in(s, p, layout, m)
     s.cofinance_given[:] = co_finance
     s.money_given[:] = co_finance + founder + pool
     raised = fundraising_fte * p.funding.fundraising_mdkk_per_fte_month[:, 0]

@@ -50,10 +50,10 @@ def run(*, scenario: str = "baseline", seed: int = 0, replicate: int | None = No
     sc = base.with_changes(changes) if changes else base
     ids = np.array([replicate] if replicate is not None else range(replicates), dtype=np.int64)
     roster = engine.roster_of(sc)
-    layout, p, noise, state = engine.start([sc] * len(ids), roster, seed, ids)
+    layout, p, draws, state = engine.start([sc] * len(ids), roster, seed, ids)
     plan = Plan(resolve_outcomes(Outcomes(dip=dip), sc), layout)
     recs = plan.recorders(ids)
-    engine.simulate_batch(state, p, layout, noise, recs)
+    engine.simulate_batch(state, p, layout, draws, recs)
     measured = plan.measure(recs)  # dates (dip_peak_date, ...) are left out: their steps stay
     return {name: float(np.mean(values)) for name, values in measured.items() if values.dtype.kind != "M"}
 

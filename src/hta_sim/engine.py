@@ -10,54 +10,65 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from . import kernel, streams
-from .params import Layout, check, compile_params, roster_of  # noqa: F401  (check: re-exported)
-from .recorder import Recorder
+from .month import MonthContext
+from .parameters import Params
+from .params import Layout, check, compile_params, roster_of
+from .recorder import MonthSink, Recorder
 from .roster import Roster
 from .scenario import Scenario
 from .state import State, initial_state
 
+__all__ = ["DEFAULT_CHUNK", "advance", "check", "roster_of", "run", "run_chunk", "simulate_batch",
+           "start"]
+
 DEFAULT_CHUNK = 2000
+Replicates = npt.NDArray[np.int64]
 
 
-def start(scenarios: Sequence[Scenario], roster: Roster, seed: int, replicates: np.ndarray):
-    """Everything a run needs before month 0: layout, parameters, noise and the initial state."""
+def start(scenarios: Sequence[Scenario], roster: Roster, seed: int,
+          replicates: Replicates) -> tuple[Layout, Params, streams.Draws, State]:
+    """Everything a run needs before month 0: layout, parameters, draws and the initial state."""
     layout, p = compile_params(list(scenarios), roster)
     slots = scenarios[0].initiatives.slots
     if any(s.initiatives.slots != slots for s in scenarios):
         raise ValueError("scenarios in one batch must share initiatives.slots")
     levers = any(s.development_pool.enabled or s.board_ownership.enabled for s in scenarios)
-    noise = streams.draw(seed, replicates, layout.steps, slots, roster.slots, levers)
+    draws = streams.draw(seed, replicates, layout.steps, slots, roster.slots, levers)
     state = initial_state(roster, len(replicates), slots, p.secretariat.mix)
-    return layout, p, noise, state
+    return layout, p, draws, state
 
 
 def run_chunk(scenarios: Sequence[Scenario], roster: Roster, seed: int,
-              replicates: np.ndarray, tick: Callable[[int], None] | None = None) -> Recorder:
+              replicates: Replicates, tick: Callable[[int], object] | None = None) -> Recorder:
     """Run one chunk of replicates from month 0 to the end; scenarios[i] drives replicates[i]."""
-    layout, p, noise, state = start(scenarios, roster, seed, replicates)
+    layout, p, draws, state = start(scenarios, roster, seed, replicates)
     rec = Recorder(replicates, layout)
-    simulate_batch(state, p, layout, noise, rec)
+    simulate_batch(state, p, layout, draws, rec)
     if tick:
         tick(len(replicates))
     return rec
 
 
-def simulate_batch(state: State, p, layout: Layout, noise: streams.Noise, rec: Recorder) -> Recorder:
-    """Months 0 to the end for a prepared batch (sweeps prepare parameters and noise their own way)."""
+def simulate_batch(state: State, p: Params, layout: Layout, draws: streams.Draws,
+                   rec: MonthSink) -> None:
+    """Months 0 to the end for a prepared batch (sweeps prepare parameters and draws their own way)."""
     for t in range(layout.steps):
-        advance(state, p, layout, t, noise, rec)
-    return rec
+        advance(state, p, layout, t, draws, rec)
 
 
-def advance(state: State, p, layout, t: int, noise, rec: Recorder) -> None:
-    kernel.step(state, p, layout, t, noise)
-    rec.record(state, t, (t >= p.time.association)[:, 0])
+def advance(state: State, p: Params, layout: Layout, t: int, draws: streams.Draws,
+            rec: MonthSink) -> MonthContext:
+    """Month t through the kernel, then the month's row into the recorder."""
+    m = kernel.step(state, p, layout, t, draws)
+    rec.record(state, t, m.split)
+    return m
 
 
 def run(scenario: Scenario | Sequence[Scenario], seed: int, replicates: int | Sequence[int],
-        chunk: int = DEFAULT_CHUNK, tick: Callable[[int], None] | None = None) -> list[Recorder]:
+        chunk: int = DEFAULT_CHUNK, tick: Callable[[int], object] | None = None) -> list[Recorder]:
     """Run replicates (a count, or explicit replicate numbers) in chunks; one Recorder per chunk.
 
     ``scenario`` is one scenario for all replicates, or one per replicate (a sweep's design).

@@ -8,44 +8,34 @@ secretariat's capacity. Every stage houses young people; milestones and homes be
 partners see only once they are communicated (``communicate``).
 """
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from .arrays import count, ordered_sum, row_argmax, row_max
+from .arrays import Array, Codes, Mask, count, ordered_sum, row_argmax, row_max
 from .contributions import Pools
 from .levers import board_ownership, development_pool, results_communication
 from .mechanisms import regulatory_barriers, secretariat_overload
 from .mechanisms.trust_ladder import can
+from .month import MonthContext
+from .parameters import Params
 from .state import State
 from .vocabulary import EFFORT, STAGE
 
 IDEA, PILOT, RUNNING, SCALED, FAILED = (STAGE[n] for n in ("idea", "pilot", "running", "scaled",
                                                             "failed"))
+EMPTY = STAGE["empty"]
 
 
-@dataclass(frozen=True)
-class MonthNoise:
-    idea: np.ndarray  # (R,) uniform
-    size: np.ndarray  # (R,) uniform
-    lead: np.ndarray  # (R, P) uniform
-    launch: np.ndarray  # (R, K) uniform
-    transition: np.ndarray  # (R, K) uniform
-    pool_pick: np.ndarray | None = None  # (R,) uniform, the lever stream
-    takeover: np.ndarray | None = None  # (R, K) uniform, the lever stream
-
-
-def advance(s: State, p, t: int, pools: Pools, effort: np.ndarray, noise: MonthNoise) -> np.ndarray:
+def advance(s: State, p: Params, m: MonthContext, pools: Pools, effort: Array) -> Array:
     """One month of the pipeline; returns the result units produced this month (R,)."""
     on = p.initiatives.enabled[:, 0] > 0
     before = s.stage.copy()
-    _new_idea(s, p, t, effort, noise, on)
-    if noise.pool_pick is not None:
-        _pool_idea(s, p, noise.pool_pick, on)
-        board_ownership.take_over(s, p, t, noise.takeover)
+    _new_idea(s, p, m, effort, on)
+    if m.draws.pool_pick is not None:
+        _pool_idea(s, p, m.draws.pool_pick, on)
+        board_ownership.take_over(s, p, m)
     pace = _adequacy(s, p, pools) * secretariat_overload.factor(s.stage, s.lead, effort, p)
-    _launch(s, p, pace, noise.launch)
-    _mature(s, p, pace, effort, noise.transition)
+    _launch(s, p, pace, m.draws.launch)
+    _mature(s, p, pace, effort, m.draws.transition)
     homes = _homes(s, p)
     s.homes += homes
     _credit_leads(s)
@@ -53,40 +43,40 @@ def advance(s: State, p, t: int, pools: Pools, effort: np.ndarray, noise: MonthN
     return p.initiatives.milestone_units[:, 0] * milestones + p.initiatives.home_units[:, 0] * homes
 
 
-def communicate(s: State, p, t: int, produced: np.ndarray, effort: np.ndarray) -> None:
+def communicate(s: State, p: Params, m: MonthContext, produced: Array, effort: Array) -> None:
     """Results join the unshown backlog; data collection and the campaign make a share visible."""
     fte = effort[:, EFFORT["data_collection"]] + effort[:, EFFORT["campaign"]]
     q = p.initiatives
     rate = np.minimum(1.0, q.communication_base[:, 0] + q.communication_per_fte[:, 0] * fte
-                      + results_communication.extra_visibility(p, t))
+                      + results_communication.extra_visibility(p, m))
     s.unshown += produced
     s.visible_flow[:] = rate * s.unshown
     s.unshown -= s.visible_flow
     s.visible += s.visible_flow
 
 
-def _new_idea(s: State, p, t: int, effort: np.ndarray, noise: MonthNoise, on: np.ndarray) -> None:
+def _new_idea(s: State, p: Params, m: MonthContext, effort: Array, on: Mask) -> None:
     q = p.initiatives
     sec_fte = effort[:, EFFORT["strategy"]] + effort[:, EFFORT["local_alliances"]]
     proposers = np.where(can(s, "propose"), s.engagement * s.knowledge_capacity, 0.0)
     rate = q.idea_rate_secretariat[:, 0] * sec_fte * s.build + q.idea_rate_partner[:, 0] * \
         ordered_sum(proposers)
-    empty = s.stage == 0
+    empty = s.stage == EMPTY
     slot = row_argmax(empty)
-    arrives = on & (noise.idea < rate / (1.0 + rate)) & (count(empty) > 0)
+    arrives = on & (m.draws.idea < rate / (1.0 + rate)) & (count(empty) > 0)
     rows = np.nonzero(arrives)[0]
     s.stage[rows, slot[rows]] = IDEA
     s.progress[rows, slot[rows]] = 0.0
     spread = q.size_spread[:, 0]
-    s.size[rows, slot[rows]] = (1.0 + spread * (2.0 * noise.size - 1.0))[rows]
-    s.lead[rows, slot[rows]] = _lead(s, p, t, noise.lead)[rows]
+    s.size[rows, slot[rows]] = (1.0 + spread * (2.0 * m.draws.size - 1.0))[rows]
+    s.lead[rows, slot[rows]] = _lead(s, p, m)[rows]
     s.pooled[rows, slot[rows]] = False
 
 
-def _pool_idea(s: State, p, pick: np.ndarray, on: np.ndarray) -> None:
+def _pool_idea(s: State, p: Params, pick: Array, on: Mask) -> None:
     """The development pool funds one proposal a month while its budget lasts (levers)."""
     who = development_pool.proposer(s, p, pick)
-    empty = s.stage == 0
+    empty = s.stage == EMPTY
     slot = np.argmax(empty, axis=-1)
     funded = on & (who >= 0) & empty.any(axis=-1)
     rows = np.nonzero(funded)[0]
@@ -98,15 +88,15 @@ def _pool_idea(s: State, p, pick: np.ndarray, on: np.ndarray) -> None:
     development_pool.spend(s, p, funded)
 
 
-def _lead(s: State, p, t: int, u: np.ndarray) -> np.ndarray:
+def _lead(s: State, p: Params, m: MonthContext) -> Codes:
     """A partner at the leading rung takes the idea (the keenest, with chance); else the secretariat."""
-    may = can(s, "lead") | board_ownership.may_lead(s, p, t)
-    bid = np.where(may, s.engagement * u, -1.0)
+    may = can(s, "lead") | board_ownership.may_lead(s, p, m)
+    bid = np.where(may, s.engagement * m.draws.lead, -1.0)
     best = row_argmax(bid)
     return np.where(row_max(bid) > 0, best, -1)
 
 
-def _adequacy(s: State, p, pools: Pools) -> np.ndarray:
+def _adequacy(s: State, p: Params, pools: Pools) -> Array:
     """How fully this month's staff and money cover each pilot and running solution (R, K);
     the development pool covers the money of the initiatives it funds.
     """
@@ -117,7 +107,7 @@ def _adequacy(s: State, p, pools: Pools) -> np.ndarray:
     return staff * np.where(s.pooled, 1.0, money)
 
 
-def _launch(s: State, p, pace: np.ndarray, u: np.ndarray) -> None:
+def _launch(s: State, p: Params, pace: Array, u: Array) -> None:
     municipality = (count(can(s, "lend_staff") & s.municipality_mask) > 0)[:, None]
     chance = p.initiatives.launch_rate * pace * municipality * \
         regulatory_barriers.launch_factor(s, p)
@@ -126,7 +116,7 @@ def _launch(s: State, p, pace: np.ndarray, u: np.ndarray) -> None:
     s.progress[start] = 0.0
 
 
-def _mature(s: State, p, pace: np.ndarray, effort: np.ndarray, u: np.ndarray) -> None:
+def _mature(s: State, p: Params, pace: Array, effort: Array, u: Array) -> None:
     q = p.initiatives
     growing = (s.stage == PILOT) | (s.stage == RUNNING)
     s.progress += np.where(growing, pace, 0.0)
@@ -140,7 +130,7 @@ def _mature(s: State, p, pace: np.ndarray, effort: np.ndarray, u: np.ndarray) ->
     s.stage[ready & (u < spread)] = SCALED
 
 
-def _homes(s: State, p) -> np.ndarray:
+def _homes(s: State, p: Params) -> Array:
     q = p.initiatives
     rate = np.where(s.stage == PILOT, q.homes_pilot, 0.0) + \
         np.where(s.stage == RUNNING, q.homes_running, 0.0) + \

@@ -2,7 +2,8 @@
 
 Numbers become float arrays of shape (R, 1), which broadcast over partners and initiative slots;
 switches become 0/1 floats; months become step indices relative to the start; mixes become (R, 6).
-The structure (time span, pulse dates, grants' partners and purposes, roster) is shared by a batch.
+The result is a typed ``parameters.Params``. The structure (time span, pulse dates, grants' partners
+and purposes, roster) is shared by a batch: the ``Layout``.
 """
 
 from __future__ import annotations
@@ -10,17 +11,19 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any, Literal, get_args, get_origin
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel
 
-from .calendar import parse_month
+from .calendar import MONTHS_A_YEAR, parse_month
 from .errors import InputError
+from .parameters import STRUCTURE, Params, build
 from .roster import Roster, load_roster
 from .scenario import Grant, Mix, Scenario, flatten
-from .vocabulary import EFFORTS
+
+Leaf = float | npt.NDArray[np.float64]  # a number, or a (6,) mix or (G,) grant row, of one scenario
 
 NEVER = 10**6  # a step index that never comes
 _MONTH = re.compile(r"^\d{4}-\d{2}$")  # optional months (None) are the schema's only optional values
@@ -33,9 +36,9 @@ class Layout:
     start: int  # absolute month of step 0
     steps: int
     pulse_steps: tuple[int, ...]
-    grant_partner: np.ndarray  # (G,) partner index of each grant
-    grant_secretariat: np.ndarray  # (G,) bool: the grant pays the secretariat
-    pool_funders: np.ndarray  # (F,) partner indices paying into the development pool
+    grant_partner: npt.NDArray[np.int64]  # (G,) partner index of each grant
+    grant_secretariat: npt.NDArray[np.bool_]  # (G,) the grant pays the secretariat
+    pool_funders: npt.NDArray[np.int64]  # (F,) partner indices paying into the development pool
 
 
 def layout_of(scenario: Scenario, roster: Roster) -> Layout:
@@ -98,7 +101,7 @@ def check(scenario: Scenario) -> None:
     layout_of(scenario, roster_of(scenario))
 
 
-def compile_params(scenarios: list[Scenario], roster: Roster) -> tuple[Layout, SimpleNamespace]:
+def compile_params(scenarios: list[Scenario], roster: Roster) -> tuple[Layout, Params]:
     """The batch's shared layout and its parameters as arrays over replicates."""
     layout = layout_of(scenarios[0], roster)
     distinct = {id(s): s for s in scenarios}  # a batch often repeats one scenario per replicate
@@ -107,11 +110,11 @@ def compile_params(scenarios: list[Scenario], roster: Roster) -> tuple[Layout, S
             raise InputError("scenarios in one batch must share time span, pulse dates and grants")
     leaves = {key: _leaves(s, layout.start) for key, s in distinct.items()}
     dicts = [leaves[id(s)] for s in scenarios]
-    return layout, _nest({key: _stack([d[key] for d in dicts]) for key in dicts[0]})
+    return layout, build({key: _stack([d[key] for d in dicts]) for key in dicts[0]})
 
 
 def compile_columns(base: Scenario, roster: Roster, rows: int,
-                    columns: dict[str, Sequence[Any]]) -> tuple[Layout, SimpleNamespace]:
+                    columns: dict[str, Sequence[Any]]) -> tuple[Layout, Params]:
     """Parameters of ``rows`` replicates that share ``base`` except for some leaves, one value a row.
 
     The same arrays, bit for bit, as ``compile_params`` of one ``base.with_changes`` per row, without
@@ -133,7 +136,7 @@ def compile_columns(base: Scenario, roster: Roster, rows: int,
             flat[name] = np.array([table[v] for v in values], dtype=float)[:, None]
         else:
             flat[name] = np.array([float(v) for v in values], dtype=float)[:, None]
-    return layout, _nest(flat)
+    return layout, build(flat)
 
 
 def _plain_number(base: Scenario, name: str) -> bool:
@@ -142,58 +145,45 @@ def _plain_number(base: Scenario, name: str) -> bool:
     return isinstance(value, bool | int | float)
 
 
-def _leaves(s: Scenario, start: int) -> dict[str, Any]:
+def _leaves(s: Scenario, start: int) -> dict[str, Leaf]:
     """Flat dotted names -> numeric values (or (6,) mixes, or (G,) grant arrays) of one scenario.
 
     Months become step indices (an unset end month: NEVER); a choice among words becomes the
-    index of the word in its allowed list.
+    index of the word in its allowed list. A field of a kind not handled here is an error, never
+    dropped: the schema and ``parameters.Params`` must agree.
     """
-    out: dict[str, Any] = {}
+    out: dict[str, Leaf] = {}
 
-    def walk(model: Any, prefix: str) -> None:
+    def walk(model: BaseModel, prefix: str) -> None:
         for name, info in type(model).model_fields.items():
-            if name == "roster":  # structure, shared by the batch
+            key = prefix + name
+            if key in STRUCTURE:
                 continue
             value = getattr(model, name)
-            key = prefix + name
             if isinstance(value, Mix):
                 out[key] = np.array(value.shares())
             elif isinstance(value, BaseModel):
                 walk(value, key + ".")
             elif isinstance(value, bool | int | float):
                 out[key] = float(value)
-            elif value is None or (isinstance(value, str) and _MONTH.match(value)):
-                out[key] = float(parse_month(value) - start) if value else float(NEVER)
             elif get_origin(info.annotation) is Literal:
                 out[key] = float(get_args(info.annotation).index(value))
+            elif value is None or (isinstance(value, str) and _MONTH.match(value)):
+                out[key] = float(parse_month(value) - start) if value else float(NEVER)
+            else:
+                raise TypeError(f"scenario field {key!r} ({info.annotation}) has no numeric form; "
+                                "add it to parameters.STRUCTURE or teach params._leaves its kind")
     walk(s, "")
     grants = all_grants(s)
-    out["funding.amount"] = np.array([g.mdkk_per_year / 12.0 for g in grants])
+    out["funding.amount"] = np.array([g.mdkk_per_year / MONTHS_A_YEAR for g in grants])
     out["funding.start"] = np.array([float(parse_month(g.start) - start) for g in grants])
     out["funding.end"] = np.array([float(parse_month(g.end) - start) if g.end else float(NEVER)
                                    for g in grants])
     return out
 
 
-def _stack(values: list[Any]) -> np.ndarray:
+def _stack(values: Sequence[Leaf]) -> npt.NDArray[np.float64]:
     first = values[0]
     if isinstance(first, np.ndarray):
         return np.stack(values)  # (R, k)
     return np.array(values, dtype=float)[:, None]  # (R, 1)
-
-
-def _nest(flat: dict[str, np.ndarray]) -> SimpleNamespace:
-    root = SimpleNamespace()
-    for dotted, value in flat.items():
-        node = root
-        *heads, last = dotted.split(".")
-        for head in heads:
-            if not hasattr(node, head):
-                setattr(node, head, SimpleNamespace())
-            node = getattr(node, head)
-        setattr(node, last, value)
-    return root
-
-
-def effort_index(name: str) -> int:
-    return EFFORTS.index(name)

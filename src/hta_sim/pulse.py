@@ -8,7 +8,7 @@ they agree: score = 1 + 4 * clip(mean - AGREEMENT * sd, 0, 1).
 
 import numpy as np
 
-from .arrays import masked_mean, masked_std, squash
+from .arrays import Array, Codes, Mask, half_and_half, masked_mean, masked_std, squash
 from .mechanisms.trust_ladder import can
 from .state import State
 from .vocabulary import RUNG
@@ -17,24 +17,24 @@ from .vocabulary import RUNG
 AGREEMENT = 0.25
 
 
-def levels(s: State) -> np.ndarray:
+def levels(s: State) -> Array:
     """(R, P, 8) each partner's level on each parameter."""
     e = s.engagement
     build = s.build[:, None]
-    shown = 0.5 + 0.5 * squash(s.perceived)
+    shown = half_and_half(squash(s.perceived))
     return np.stack([
-        build * (0.5 + 0.5 * s.alignment),  # 1 shared view of problem, goals, solutions
+        build * half_and_half(s.alignment),  # 1 shared view of problem, goals, solutions
         s.invested,  # 2 readiness to invest resources (share of capacity put in, smoothed)
         e * can(s, "share_knowledge"),  # 3 readiness to share knowledge
         e * s.rung / RUNG["co_financing"],  # 4 from unit thinking to whole thinking
         e * shown,  # 5 ambassador: the more concrete the results, the easier
-        build * (0.5 + 0.5 * s.closeness),  # 6 developing strategy
+        build * half_and_half(s.closeness),  # 6 developing strategy
         e * _towards(s.rung, RUNG["participating"]),  # 7 developing new solutions
         e * _towards(s.rung, RUNG["initiative_taking"]),  # 8 testing new solutions
     ], axis=-1)
 
 
-def score(level: np.ndarray, members: np.ndarray) -> np.ndarray:
+def score(level: Array, members: Mask) -> Array:
     """(R, 8) the body's scores from (R, P, 8) levels and (R, P) membership; NaN if no members."""
     mask = np.broadcast_to(members[:, :, None], level.shape)
     mean = masked_mean(level, mask, axis=1)
@@ -42,7 +42,7 @@ def score(level: np.ndarray, members: np.ndarray) -> np.ndarray:
     return 1.0 + 4.0 * np.clip(mean - AGREEMENT * sd, 0.0, 1.0)
 
 
-def measure(s: State, split: np.ndarray) -> np.ndarray:
+def measure(s: State, split: Mask) -> Array:
     """(R, 2, 8): board and AB scores; before the split both rows score the steering group."""
     lv = levels(s)
     after = split[:, None]
@@ -51,7 +51,6 @@ def measure(s: State, split: np.ndarray) -> np.ndarray:
     return np.stack([score(lv, board), score(lv, ab)], axis=1)
 
 
-
-def _towards(rung: np.ndarray, full: int) -> np.ndarray:
+def _towards(rung: Codes, full: int) -> Array:
     """0 two rungs below ``full``, 0.5 one rung below, 1 at or above it."""
     return np.clip(rung - (full - 2), 0, 2) / 2.0

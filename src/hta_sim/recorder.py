@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .arrays import masked_mean, ordered_sum
@@ -71,6 +73,12 @@ def _partner_led(s: State) -> np.ndarray:
 
 
 RULES: dict[str, Callable[[State], np.ndarray]] = _column_rules()
+
+
+class MonthSink(Protocol):
+    """What the engines hand each month's state to: a recorder, or several (sweeps)."""
+
+    def record(self, s: State, t: int, split: npt.NDArray[np.bool_]) -> None: ...
 
 
 @dataclass

@@ -7,11 +7,17 @@ that serve the weakest parameters, without drifting with every agenda (a bounded
 
 import numpy as np
 
-from .arrays import ordered_sum
+from .arrays import Array, ordered_sum
+from .calendar import MONTHS_A_YEAR
+from .month import MonthContext
+from .parameters import Params, choice_code
+from .scenario import Secretariat
 from .state import State
 from .vocabulary import EFFORT, PULSE_PARAMETERS
 
-FIXED, PHASED, ADAPTIVE = 0.0, 1.0, 2.0
+FIXED, PHASED = (choice_code(Secretariat, "policy", w) for w in ("fixed", "phased"))
+#: The score the adaptive policy aims at: the top of the pulse's 1-5 scale (seed §5).
+TOP_SCORE = 5.0
 
 #: Which effort serves each pulse parameter (seed §4's efforts, fig. 7.5's action-phase reading).
 SERVES = {
@@ -29,27 +35,27 @@ for _k, _name in enumerate(PULSE_PARAMETERS):
     _SERVES[_k, EFFORT[SERVES[_name]]] = 1.0
 
 
-def funded_staff(p, grant_money: np.ndarray) -> np.ndarray:
+def funded_staff(p: Params, grant_money: Array) -> Array:
     """FTE the month's secretariat grants pay for (R,), capped at the planned staff."""
-    cost = p.secretariat.staff * p.funding.secretariat_cost_mdkk_per_fte_year / 12.0  # (R, 1)
+    cost = p.secretariat.staff * p.funding.secretariat_cost_mdkk_per_fte_year / MONTHS_A_YEAR  # (R, 1)
     paid = np.minimum(1.0, grant_money[:, None] / np.where(cost > 0, cost, 1.0))  # (R, 1): own grants
     return (p.secretariat.staff * paid)[:, 0]
 
 
-def set_mix(s: State, p, pulsed: bool) -> None:
-    """This month's mix; ``pulsed`` says a pulse was taken last month (for the adaptive policy)."""
+def set_mix(s: State, p: Params, m: MonthContext) -> None:
+    """This month's mix; the adaptive policy moves only in the month after a pulse."""
     policy = p.secretariat.policy
     phased = np.stack([p.secretariat.phased.building, p.secretariat.phased.piloting,
                        p.secretariat.phased.scaling], axis=1)  # (R, 3, 6)
     by_phase = np.take_along_axis(phased, s.phase[:, None, None], axis=1)[:, 0]
-    adaptive = _adapt(s, p) if pulsed else s.mix
+    adaptive = _adapt(s, p) if m.after_pulse else s.mix
     s.mix[:] = np.where(policy == FIXED, p.secretariat.mix,
                         np.where(policy == PHASED, by_phase, adaptive))
 
 
-def _adapt(s: State, p) -> np.ndarray:
+def _adapt(s: State, p: Params) -> Array:
     """Move ``adaptive_shift`` of the mix towards the efforts behind the weakest pulse scores."""
-    gaps = np.nan_to_num(5.0 - np.nanmean(s.scores, axis=1), nan=0.0)  # (R, 8)
+    gaps = np.nan_to_num(TOP_SCORE - np.nanmean(s.scores, axis=1), nan=0.0)  # (R, 8)
     served = _SERVES.sum(axis=0)  # an effort serving several parameters answers their mean gap
     want = np.stack([ordered_sum(gaps * _SERVES[:, e]) / served[e] for e in range(len(EFFORT))],
                     axis=-1)
@@ -60,6 +66,6 @@ def _adapt(s: State, p) -> np.ndarray:
     return mixed / ordered_sum(mixed)[:, None]
 
 
-def effort_fte(s: State) -> np.ndarray:
+def effort_fte(s: State) -> Array:
     """FTE spent on each effort this month (R, 6)."""
     return s.mix * s.secretariat_staff[:, None]

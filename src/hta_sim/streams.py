@@ -2,54 +2,76 @@
 
 Replicate r of seed s always draws from ``SeedSequence(s, spawn_key=(r,))``, whatever the batch it
 runs in, so a replicate gives the same numbers alone, in any batch, chunk or worker. Each replicate's
-whole run is drawn up front in one fixed-shape call; within it, blocks are laid out so that
-common random numbers survive changes that should not touch them:
+whole run is drawn up front in one fixed-size call; within it, blocks are laid out, from the purpose
+tuples below, so that common random numbers survive changes that should not touch them:
 
 * alliance-wide draws (idea arrivals) and initiative-slot draws come first, in a block whose size
   depends only on the horizon and the number of slots;
 * partner draws follow, one block per partner *slot* (a fixed key from the roster), so adding or
   removing a partner leaves every other partner's draws as they were.
+
+Levers that choose by lottery draw from a second stream per replicate, so that switching one on
+never shifts the model's draws.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+import dataclasses
+from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from scipy.special import ndtri
 
-PARTNER_PURPOSES = ("engagement", "ladder", "lead")  # per partner, per month
-SLOT_PURPOSES = ("launch", "transition")  # per initiative slot, per month
 ALLIANCE_PURPOSES = ("idea", "size")  # per month
+SLOT_PURPOSES = ("launch", "transition")  # per initiative slot, per month
+PARTNER_PURPOSES = ("engagement", "ladder", "lead")  # per partner, per month
 INITIAL_PURPOSES = ("engagement0",)  # per partner, once
-LEVER_PURPOSES = ("pool_pick", "takeover")  # a second stream per replicate, drawn only when needed
+LEVER_PURPOSES = ("pool_pick", "takeover")  # the lever stream: per month, per slot per month
+NORMAL = frozenset({"engagement", "engagement0"})  # standard normal; every other draw is uniform (0, 1)
+MONTHLY = (*ALLIANCE_PURPOSES, *SLOT_PURPOSES, *PARTNER_PURPOSES, *LEVER_PURPOSES)
+OPEN = 2.0**-54  # added to every uniform, so that it lies in (0, 1) and the normal quantile is finite
+GROUP = 16  # replicates laid out together: amortises the per-call cost, keeps the buffer cache-sized
+
+Array = npt.NDArray[np.float64]
+Index = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
-class Noise:
-    """All random numbers of a batch, shaped for the kernel: time on axis 1."""
+class Draws:
+    """The random numbers of a batch (time on axis 1), or of one month (``at``: no time axis).
 
-    engagement: np.ndarray  # (R, T, P) standard normal
-    ladder: np.ndarray  # (R, T, P) uniform [0, 1)
-    lead: np.ndarray  # (R, T, P) uniform
-    launch: np.ndarray  # (R, T, K) uniform
-    transition: np.ndarray  # (R, T, K) uniform
-    idea: np.ndarray  # (R, T) uniform
-    size: np.ndarray  # (R, T) uniform
-    engagement0: np.ndarray  # (R, P) standard normal
-    pool_pick: np.ndarray | None = None  # (R, T) uniform, for levers that choose by lottery
-    takeover: np.ndarray | None = None  # (R, T, K) uniform, for board ownership
+    ``rows``, when set, maps each row of the batch to the row of the draws it reads: rows that share
+    a few replicates' draws (common random numbers) without holding a (rows, months, partners) copy.
+    It applies to the per-month draws; ``engagement0`` is stored already gathered.
+    """
 
-    def rows(self, index: np.ndarray) -> Noise:
-        """The noise of some rows of this batch, a row possibly many times: common random numbers."""
-        return Noise(**{f.name: _take(getattr(self, f.name), index) for f in fields(self)})
+    idea: Array  # (R, T)
+    size: Array  # (R, T)
+    launch: Array  # (R, T, K)
+    transition: Array  # (R, T, K)
+    engagement: Array  # (R, T, P) standard normal
+    ladder: Array  # (R, T, P)
+    lead: Array  # (R, T, P)
+    engagement0: Array  # (R, P) standard normal
+    pool_pick: Array | None = None  # (R, T), only when a lever that needs it is on
+    takeover: Array | None = None  # (R, T, K), only when a lever that needs it is on
+    rows: Index | None = None
 
-    def at(self, t: int) -> Noise:
-        """The draws of month t, as a Noise whose per-month arrays lost their time axis."""
-        return Noise(self.engagement[:, t], self.ladder[:, t], self.lead[:, t], self.launch[:, t],
-                     self.transition[:, t], self.idea[:, t], self.size[:, t], self.engagement0,
-                     None if self.pool_pick is None else self.pool_pick[:, t],
-                     None if self.takeover is None else self.takeover[:, t])
+    def at(self, t: int) -> Draws:
+        """The draws of month t: the per-month arrays lose their time axis; rows are gathered."""
+        month = {name: _month(getattr(self, name), t, self.rows) for name in MONTHLY}
+        return Draws(**month, engagement0=self.engagement0)
+
+    def shared(self, rows: Index) -> Draws:
+        """Rows that read these draws' rows ``rows[i]``: the same numbers as drawing those replicates."""
+        return dataclasses.replace(self, engagement0=np.take(self.engagement0, rows, axis=0), rows=rows)
+
+
+def _month(draws: Array | None, t: int, rows: Index | None) -> Array | None:
+    if draws is None:
+        return None
+    return draws[:, t] if rows is None else np.take(draws[:, t], rows, axis=0)
 
 
 def replicate_generator(seed: int, replicate: int, stream: int = 0) -> np.random.Generator:
@@ -58,69 +80,81 @@ def replicate_generator(seed: int, replicate: int, stream: int = 0) -> np.random
     return np.random.Generator(np.random.Philox(np.random.SeedSequence(seed, spawn_key=key)))
 
 
-def draw_levers(seed: int, replicates: np.ndarray, steps: int, slots: int) -> tuple[np.ndarray, ...]:
-    """The lever stream: (R, T) lottery draws and (R, T, K) takeover draws."""
-    u = np.stack([replicate_generator(seed, int(r), 1).random(steps * (1 + slots))
-                  for r in replicates]) + 2.0**-54
-    return u[:, :steps], u[:, steps:].reshape(len(replicates), steps, slots)
-
-
-def draw(seed: int, replicates: np.ndarray, steps: int, slots: int, partner_slots: np.ndarray,
-         levers: bool = False) -> Noise:
-    """The noise for the given replicate numbers; partner_slots are the roster's stream keys.
-
-    Each replicate's draws are generated and sorted into place one replicate at a time, so the
-    working buffer stays small (cache-sized) however many replicates a batch holds. The lever
-    stream is drawn only when a lever that needs it is on somewhere in the batch.
-    """
-    T, K, P, R = steps, slots, len(partner_slots), len(replicates)
-    head = T * (len(ALLIANCE_PURPOSES) + K * len(SLOT_PURPOSES))
-    per_slot = T * len(PARTNER_PURPOSES) + len(INITIAL_PURPOSES)
-    total = head + per_slot * (int(partner_slots.max()) + 1)
-    out = Noise(engagement=np.empty((R, T, P)), ladder=np.empty((R, T, P)), lead=np.empty((R, T, P)),
-                launch=np.empty((R, T, K)), transition=np.empty((R, T, K)), idea=np.empty((R, T)),
-                size=np.empty((R, T)), engagement0=np.empty((R, P)))
-    u = np.empty(total)
-    for i, r in enumerate(replicates):
-        replicate_generator(seed, int(r)).random(out=u)
-        u += 2.0**-54  # into (0, 1), so that the normal quantile stays finite
-        alliance = u[: T * 2].reshape(2, T)
-        slot = u[T * 2 : head].reshape(K, 2, T)
-        partner = u[head:].reshape(-1, per_slot)[partner_slots]  # (P, per_slot)
-        monthly = partner[:, : T * 3].reshape(P, 3, T)
-        ndtri(monthly[:, 0].T, out=out.engagement[i])
-        out.ladder[i] = monthly[:, 1].T
-        out.lead[i] = monthly[:, 2].T
-        out.launch[i] = slot[:, 0].T
-        out.transition[i] = slot[:, 1].T
-        out.idea[i] = alliance[0]
-        out.size[i] = alliance[1]
-        ndtri(partner[:, T * 3], out=out.engagement0[i])
-    if levers:
-        pool_pick, takeover = draw_levers(seed, replicates, T, K)
-        out = replace(out, pool_pick=pool_pick, takeover=takeover)
-    return out
-
-
 @dataclass(frozen=True)
-class SharedNoise:
-    """Rows that share a few replicates' draws (common random numbers), gathered month by month.
+class _Blocks:
+    """Where each purpose's numbers lie in one replicate's draw (``layout`` of the stream)."""
 
-    Row i reads the draws of ``base``'s row ``index[i]``: the same numbers as a batch drawn for
-    those replicates, without holding a full (rows, months, partners) copy.
+    steps: int
+    slots: int
+    partner_slots: Index
+
+    @property
+    def alliance(self) -> int:
+        return self.steps * len(ALLIANCE_PURPOSES)
+
+    @property
+    def head(self) -> int:
+        return self.alliance + self.steps * self.slots * len(SLOT_PURPOSES)
+
+    @property
+    def per_partner(self) -> int:
+        return self.steps * len(PARTNER_PURPOSES) + len(INITIAL_PURPOSES)
+
+    @property
+    def total(self) -> int:
+        return self.head + self.per_partner * (int(self.partner_slots.max(initial=-1)) + 1)
+
+    def empty(self, replicates: int) -> dict[str, Array]:
+        R, T, K, P = replicates, self.steps, self.slots, len(self.partner_slots)
+        shapes = {**dict.fromkeys(ALLIANCE_PURPOSES, (R, T)), **dict.fromkeys(SLOT_PURPOSES, (R, T, K)),
+                  **dict.fromkeys(PARTNER_PURPOSES, (R, T, P)), **dict.fromkeys(INITIAL_PURPOSES, (R, P))}
+        return {name: np.empty(shape) for name, shape in shapes.items()}
+
+    def sort(self, u: Array, out: dict[str, Array], rows: slice) -> None:
+        """Copy a group's draws ``u`` (n, total) into their purposes' arrays, time on axis 1."""
+        n, T, K, P = len(u), self.steps, self.slots, len(self.partner_slots)
+        alliance = u[:, : self.alliance].reshape(n, len(ALLIANCE_PURPOSES), T)
+        slot = u[:, self.alliance : self.head].reshape(n, K, len(SLOT_PURPOSES), T)
+        partner = u[:, self.head :].reshape(n, -1, self.per_partner)[:, self.partner_slots]
+        monthly = partner[:, :, : T * len(PARTNER_PURPOSES)].reshape(n, P, len(PARTNER_PURPOSES), T)
+        for k, name in enumerate(ALLIANCE_PURPOSES):
+            out[name][rows] = alliance[:, k]
+        for k, name in enumerate(SLOT_PURPOSES):
+            out[name][rows] = slot[:, :, k].transpose(0, 2, 1)
+        for k, name in enumerate(PARTNER_PURPOSES):
+            out[name][rows] = monthly[:, :, k].transpose(0, 2, 1)
+        for k, name in enumerate(INITIAL_PURPOSES):
+            out[name][rows] = partner[:, :, T * len(PARTNER_PURPOSES) + k]
+
+
+def draw(seed: int, replicates: Index, steps: int, slots: int, partner_slots: Index,
+         levers: bool = False) -> Draws:
+    """The draws for the given replicate numbers; partner_slots are the roster's stream keys.
+
+    Replicates are generated a small group at a time into one buffer and sorted into place, so the
+    working buffer stays cache-sized however many replicates a batch holds. The lever stream is
+    drawn only when a lever that needs it is on somewhere in the batch.
     """
+    blocks = _Blocks(steps, slots, np.asarray(partner_slots))
+    out = blocks.empty(len(replicates))
+    buffer = np.empty((GROUP, blocks.total))
+    for first in range(0, len(replicates), GROUP):
+        group = replicates[first : first + GROUP]
+        u = buffer[: len(group)]
+        for j, r in enumerate(group):
+            replicate_generator(seed, int(r)).random(out=u[j])
+        u += OPEN
+        blocks.sort(u, out, slice(first, first + len(group)))
+    for name in NORMAL:
+        ndtri(out[name], out=out[name])
+    if levers:
+        out |= draw_levers(seed, replicates, steps, slots)
+    return Draws(**out)
 
-    base: Noise
-    index: np.ndarray
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_engagement0", np.take(self.base.engagement0, self.index, axis=0))
-
-    def at(self, t: int) -> Noise:
-        month = self.base.at(t)
-        return Noise(**{f.name: _take(getattr(month, f.name), self.index) for f in fields(month)
-                        if f.name != "engagement0"}, engagement0=self._engagement0)
-
-
-def _take(draws: np.ndarray | None, index: np.ndarray) -> np.ndarray | None:
-    return None if draws is None else np.take(draws, index, axis=0)
+def draw_levers(seed: int, replicates: Index, steps: int, slots: int) -> dict[str, Array]:
+    """The lever stream: (R, T) lottery draws and (R, T, K) takeover draws."""
+    lottery, takeover = LEVER_PURPOSES
+    u = np.stack([replicate_generator(seed, int(r), 1).random(steps * (1 + slots))
+                  for r in replicates]) + OPEN
+    return {lottery: u[:, :steps], takeover: u[:, steps:].reshape(len(replicates), steps, slots)}

@@ -5,16 +5,20 @@ or drop it"; §6: the AB meets rarely and is unsure of its role). It works throu
 
 import numpy as np
 
+from ..calendar import MONTHS_A_YEAR
+from ..month import MonthContext
+from ..parameters import Params, choice_code
+from ..scenario import AdvisoryBoard
 from ..state import State
 
-KEEP, REVITALISE, DISSOLVE = 0.0, 1.0, 2.0
-LEAVE, TO_BOARD = 0.0, 1.0
+REVITALISE, DISSOLVE = (choice_code(AdvisoryBoard, "change", w) for w in ("revitalise", "dissolve"))
+LEAVE, TO_BOARD = (choice_code(AdvisoryBoard, "dissolve_to", w) for w in ("leave", "board"))
 
 
-def dissolve(s: State, p, t: int) -> None:
+def dissolve(s: State, p: Params, m: MonthContext) -> None:
     """At the date the AB ends: its AB-only members leave the alliance or take a board seat."""
     q = p.advisory_board
-    now = (q.change == DISSOLVE) & (t >= q.date) & (t >= p.time.association)
+    now = (q.change == DISSOLVE) & m.reached(q.date) & m.associated
     ab_only = s.ab & ~s.board & now
     s.board |= ab_only & (q.dissolve_to == TO_BOARD)
     leaving = ab_only & (q.dissolve_to == LEAVE) & s.active
@@ -24,10 +28,10 @@ def dissolve(s: State, p, t: int) -> None:
     s.ab &= ~now  # the AB is gone, for members of both bodies too
 
 
-def revitalise(s: State, p, t: int) -> None:
+def revitalise(s: State, p: Params, m: MonthContext) -> None:
     """From the date, AB-only members meet as often, and stand as close, as the lever says."""
     q = p.advisory_board
-    now = (q.change == REVITALISE) & (t >= q.date) & (t >= p.time.association)
+    now = (q.change == REVITALISE) & m.reached(q.date) & m.associated
     ab_only = s.active & s.ab & ~s.board & now
-    s.meetings[:] = np.where(ab_only, np.maximum(s.meetings, q.meetings_per_year / 12.0), s.meetings)
+    s.meetings[:] = np.where(ab_only, np.maximum(s.meetings, q.meetings_per_year / MONTHS_A_YEAR), s.meetings)
     s.closeness[:] = np.where(ab_only, np.maximum(s.closeness, q.closeness), s.closeness)

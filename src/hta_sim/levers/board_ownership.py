@@ -7,25 +7,29 @@ led at home).
 
 import numpy as np
 
+from ..arrays import Mask
+from ..month import MonthContext
+from ..parameters import Params
 from ..state import State
 from ..vocabulary import STAGE
 
 
-def _on(p, t: int) -> np.ndarray:
+def _on(p: Params, m: MonthContext) -> Mask:
     q = p.board_ownership
-    return (q.enabled > 0) & (t >= q.start)  # (R, 1)
+    return (q.enabled > 0) & m.reached(q.start)  # (R, 1)
 
 
-def may_lead(s: State, p, t: int) -> np.ndarray:
+def may_lead(s: State, p: Params, m: MonthContext) -> Mask:
     """Board members who may lead under the lever (R, P)."""
-    return _on(p, t) & s.active & s.board & (s.rung >= p.board_ownership.lead_rung)
+    return _on(p, m) & s.active & s.board & (s.rung >= p.board_ownership.lead_rung)
 
 
-def take_over(s: State, p, t: int, u: np.ndarray | None) -> None:
+def take_over(s: State, p: Params, m: MonthContext) -> None:
     """Hand secretariat-led initiatives to the keenest eligible board member, each with a chance."""
+    u = m.draws.takeover
     if u is None:
         return
-    owners = may_lead(s, p, t)
+    owners = may_lead(s, p, m)
     keenest = np.argmax(np.where(owners, s.engagement, -1.0), axis=-1)
     working = (s.stage >= STAGE["idea"]) & (s.stage <= STAGE["running"]) & (s.lead < 0)
     take = working & owners.any(axis=-1, keepdims=True) & (u < p.board_ownership.takeover_rate)

@@ -7,15 +7,22 @@ shared success on the ladder (trust_ladder), and through more visible results (r
 
 import numpy as np
 
+from ..arrays import Array, Codes, Mask
+from ..calendar import MONTHS_A_YEAR
+from ..month import MonthContext
+from ..parameters import Params, choice_code
 from ..params import Layout
+from ..scenario import DevelopmentPool
 from ..state import State
 
+LOTTERY = choice_code(DevelopmentPool, "selection", "lottery")
 
-def pay_in(s: State, p, layout: Layout, t: int) -> np.ndarray:
+
+def pay_in(s: State, p: Params, layout: Layout, m: MonthContext) -> Array:
     """The month's money into the pool, by funder (R, P); the pool's budget grows by it."""
     q = p.development_pool
-    on = (q.enabled > 0) & (t >= q.start) & (t < q.end)
-    month = np.where(on, q.mdkk_per_year / 12.0, 0.0)[:, 0]
+    on = (q.enabled > 0) & m.reached(q.start) & ~m.reached(q.end)
+    month = np.where(on, q.mdkk_per_year / MONTHS_A_YEAR, 0.0)[:, 0]
     s.pool_budget += month
     by_partner = np.zeros_like(s.engagement)
     share = month / len(layout.pool_funders)
@@ -24,7 +31,7 @@ def pay_in(s: State, p, layout: Layout, t: int) -> np.ndarray:
     return by_partner
 
 
-def proposer(s: State, p, pick: np.ndarray | None) -> np.ndarray:
+def proposer(s: State, p: Params, pick: Array | None) -> Codes:
     """The partner whose proposal is funded this month (R,), or -1 where none can be."""
     q = p.development_pool
     eligible = s.active & (s.rung >= q.proposer_rung) & (s.pool_budget[:, None] >= q.grant_mdkk)
@@ -35,10 +42,10 @@ def proposer(s: State, p, pick: np.ndarray | None) -> np.ndarray:
         cum = np.cumsum(weight, axis=-1)
         total = cum[:, -1:]
         lottery = np.argmax(cum > pick[:, None] * total, axis=-1)
-        chosen = np.where(q.selection[:, 0] == 1, lottery, keenest)
+        chosen = np.where(q.selection[:, 0] == LOTTERY, lottery, keenest)
     return np.where(eligible.any(axis=-1), chosen, -1)
 
 
-def spend(s: State, p, funded: np.ndarray) -> None:
+def spend(s: State, p: Params, funded: Mask) -> None:
     """Take one grant from the pool where a proposal was funded (R,) bool."""
     s.pool_budget -= np.where(funded, p.development_pool.grant_mdkk[:, 0], 0.0)

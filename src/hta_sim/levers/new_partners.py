@@ -6,16 +6,18 @@ through results_lag; once in, pilot municipalities lend staff and give pilots th
 authority they need.
 """
 
-import numpy as np
-
+from ..arrays import Mask
+from ..month import MonthContext
+from ..parameters import Params
 from ..state import State
 from ..vocabulary import STAGE
 
 
-def arrivals(s: State, p, t: int, u: np.ndarray) -> np.ndarray:
-    """Pilot municipalities joining this month (R, P); ``u`` is each one's own uniform draw."""
+def arrivals(s: State, p: Params, m: MonthContext) -> Mask:
+    """Pilot municipalities joining this month (R, P), each on its own uniform draw (``lead``)."""
     q = p.new_partners
+    u = m.draws.lead
     solution = ((s.stage == STAGE["running"]) | (s.stage == STAGE["scaled"])).any(axis=-1)
     seen = (solution & (s.visible > 0))[:, None] & (p.mechanisms.results_lag > 0)
     waiting = s.candidate_mask & ~s.active & ~s.left
-    return waiting & (q.enabled > 0) & (t >= q.start) & seen & (u < q.join_probability)
+    return waiting & (q.enabled > 0) & m.reached(q.start) & seen & (u < q.join_probability)

@@ -6,20 +6,24 @@ reach distant members in full. It works through results_lag.
 
 import numpy as np
 
+from ..arrays import Array, Mask, half_and_half
+from ..month import MonthContext
+from ..parameters import Params
 from ..state import State
 
 
-def _on(p, t: int) -> np.ndarray:
+def _on(p: Params, m: MonthContext) -> Mask:
     q = p.results_communication
-    return (q.enabled > 0) & (t >= q.start)  # (R, 1)
+    return (q.enabled > 0) & m.reached(q.start)  # (R, 1)
 
 
-def extra_visibility(p, t: int) -> np.ndarray:
+def extra_visibility(p: Params, m: MonthContext) -> Array:
     """Extra share of unshown results made visible this month (R,)."""
-    return np.where(_on(p, t), p.results_communication.visibility, 0.0)[:, 0]
+    return np.where(_on(p, m), p.results_communication.visibility, 0.0)[:, 0]
 
 
-def reach(s: State, p, t: int) -> np.ndarray:
-    """Share of progress that reaches each partner (R, P): 0.5 + 0.5 closeness, raised by the lever."""
-    base = 0.5 + 0.5 * s.closeness
-    return np.where(_on(p, t), np.maximum(base, p.results_communication.reach), base)
+def reach(s: State, p: Params, m: MonthContext) -> Array:
+    """Share of progress that reaches each partner (R, P): ``half_and_half`` of closeness, raised by
+    the lever."""
+    base = half_and_half(s.closeness)
+    return np.where(_on(p, m), np.maximum(base, p.results_communication.reach), base)

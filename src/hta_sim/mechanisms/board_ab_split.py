@@ -8,16 +8,20 @@ further off. Off, the AB is treated as the board is.
 
 import numpy as np
 
+from ..arrays import Array
+from ..calendar import MONTHS_A_YEAR
+from ..month import MonthContext
+from ..parameters import Params
 from ..state import State
 
 
-def roles(s: State, p, t: int) -> None:
-    """Set each partner's meetings a month and closeness to the secretariat for month t."""
-    split = t >= p.time.association  # (R, 1)
-    steering = p.board_ab_split.steering_meetings_per_year / 12.0
-    board = p.board_ab_split.board_meetings_per_year / 12.0
+def roles(s: State, p: Params, m: MonthContext) -> None:
+    """Set each partner's meetings a month and closeness to the secretariat for the month."""
+    split = m.associated  # (R, 1)
+    steering = p.board_ab_split.steering_meetings_per_year / MONTHS_A_YEAR
+    board = p.board_ab_split.board_meetings_per_year / MONTHS_A_YEAR
     ab_meetings = np.where(p.mechanisms.board_ab_split > 0,
-                           p.board_ab_split.ab_meetings_per_year / 12.0, board)
+                           p.board_ab_split.ab_meetings_per_year / MONTHS_A_YEAR, board)
     ab_close = np.where(p.mechanisms.board_ab_split > 0, p.board_ab_split.ab_closeness, 1.0)
     # board members meet as the board; AB-only members as the AB; partners on no body (pilot
     # municipalities) meet in none and stand as far off as the AB
@@ -27,6 +31,6 @@ def roles(s: State, p, t: int) -> None:
     s.closeness[:] = np.where(s.active, np.where(split, after_close, 1.0), 0.0)
 
 
-def drive(s: State, p) -> np.ndarray:
+def drive(s: State, p: Params) -> Array:
     """Distance from the secretariat lowers engagement (role unclear, little contact)."""
     return p.board_ab_split.closeness_weight * (s.closeness - 1.0)

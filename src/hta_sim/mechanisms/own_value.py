@@ -4,16 +4,16 @@ A partner engages as far as the alliance's goal fits its own goals, and more onc
 leads produces results at home. Off, every partner weighs the alliance neutrally.
 """
 
-import numpy as np
 
-from ..arrays import squash
+from ..arrays import Array, squash
+from ..parameters import Params
 from ..state import State
 
 
-def value(s: State, p) -> np.ndarray:
+def value(s: State, p: Params) -> Array:
     """0-1.2: alignment plus the bonus of results the partner leads at home."""
     return s.alignment + p.own_value.home_bonus * squash(s.led_results)
 
 
-def drive(s: State, p) -> np.ndarray:
+def drive(s: State, p: Params) -> Array:
     return p.mechanisms.own_value * p.own_value.weight * (value(s, p) - 0.5)

@@ -7,23 +7,25 @@ public-affairs effort wears them down slowly. Off, there are none.
 
 import numpy as np
 
+from ..arrays import Array
+from ..parameters import Params
 from ..state import State
 from ..vocabulary import EFFORT
 
 
-def level(s: State, p) -> np.ndarray:
+def level(s: State, p: Params) -> Array:
     """The barrier in force (R, 1): zero when the mechanism is off."""
     return p.mechanisms.regulatory_barriers * s.barrier[:, None]
 
 
-def erode(s: State, p, effort_fte: np.ndarray) -> None:
+def erode(s: State, p: Params, effort_fte: Array) -> None:
     worn = p.regulatory_barriers.public_affairs_rate * effort_fte[:, EFFORT["public_affairs"], None]
     s.barrier *= (1.0 - np.minimum(1.0, worn))[:, 0]
 
 
-def launch_factor(s: State, p) -> np.ndarray:
+def launch_factor(s: State, p: Params) -> Array:
     return 1.0 - p.regulatory_barriers.launch_penalty * level(s, p)
 
 
-def failure(s: State, p) -> np.ndarray:
+def failure(s: State, p: Params) -> Array:
     return p.regulatory_barriers.failure * level(s, p)

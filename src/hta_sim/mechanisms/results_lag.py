@@ -9,16 +9,18 @@ The gap between perceived progress and expectation drives engagement: this is th
 
 import numpy as np
 
-from ..arrays import squash
+from ..arrays import Array, squash
+from ..month import MonthContext
+from ..parameters import Params
 from ..state import State
 
 
-def progress(s: State, p) -> np.ndarray:
+def progress(s: State, p: Params) -> Array:
     """Progress the alliance shows this month, in result units (R, 1)."""
     return p.results_lag.build_credit * s.build_gain[:, None] + s.visible_flow[:, None]
 
 
-def perceive(s: State, p, t: int, shown: np.ndarray, reach: np.ndarray) -> None:
+def perceive(s: State, p: Params, m: MonthContext, shown: Array, reach: Array) -> None:
     """Partners update what they have seen and what they expect by now.
 
     ``reach`` is the share of progress that reaches each partner: in full when close to the
@@ -26,19 +28,19 @@ def perceive(s: State, p, t: int, shown: np.ndarray, reach: np.ndarray) -> None:
     would raise AB motivation); see levers.results_communication.reach.
     """
     s.perceived += p.results_lag.perception_rate * (reach * shown - s.perceived)
-    wanted = p.results_lag.expectation * expected_share(s, p, t)
+    wanted = p.results_lag.expectation * expected_share(s, p, m)
     s.expectation += p.results_lag.expectation_rate * (wanted - s.expectation)
 
 
-def expected_share(s: State, p, t: int) -> np.ndarray:
+def expected_share(s: State, p: Params, m: MonthContext) -> Array:
     """How much of the full expectation partners hold by now (R, 1): as much as the alliance has
     built, and no less than its age allows: however long building takes, patience runs out.
     """
-    age = np.minimum(1.0, t / p.results_lag.patience_months)
+    age = np.minimum(1.0, m.step / p.results_lag.patience_months)
     return np.maximum(s.build[:, None], age)
 
 
-def drive(s: State, p) -> np.ndarray:
+def drive(s: State, p: Params) -> Array:
     """Engagement drive from the results gap; zero when the mechanism is off."""
     gap = squash((s.perceived - s.expectation) / p.results_lag.scale)
     return p.mechanisms.results_lag * p.results_lag.weight * gap

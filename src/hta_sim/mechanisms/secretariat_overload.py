@@ -7,11 +7,12 @@ each moves more slowly. Partner-led initiatives carry their own load. Off, capac
 
 import numpy as np
 
-from ..arrays import count
+from ..arrays import Array, Codes, count
+from ..parameters import Params
 from ..vocabulary import EFFORT, STAGE
 
 
-def factor(stage: np.ndarray, lead: np.ndarray, effort_fte: np.ndarray, p) -> np.ndarray:
+def factor(stage: Codes, lead: Codes, effort_fte: Array, p: Params) -> Array:
     """Pace multiplier per initiative slot (R, K), 1 where capacity suffices or a partner leads."""
     working = (stage >= STAGE["idea"]) & (stage <= STAGE["running"]) & (lead < 0)
     demand = count(working)[:, None] * p.secretariat_overload.fte_per_initiative

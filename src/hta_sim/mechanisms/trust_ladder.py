@@ -8,6 +8,8 @@ the rung below needs, more readily when far from the secretariat. Rungs unlock b
 
 import numpy as np
 
+from ..arrays import Array, Mask
+from ..parameters import Params
 from ..state import State
 from ..vocabulary import RUNG, TOP_RUNG
 
@@ -27,11 +29,11 @@ UNLOCKS = {
 DISTANCE_NEGLECT = 0.5
 
 
-def can(s: State, what: str) -> np.ndarray:
+def can(s: State, what: str) -> Mask:
     return s.active & (s.rung >= UNLOCKS[what])
 
 
-def climb_and_fall(s: State, p, u: np.ndarray) -> None:
+def climb_and_fall(s: State, p: Params, u: Array) -> None:
     """Move each active partner at most one rung, using one uniform draw per partner (R, P)."""
     q = p.trust_ladder
     s.sustained += (s.engagement - s.sustained) / q.memory_months

@@ -67,15 +67,14 @@ def run_job(job: Job) -> ChunkResult:
     slots = job.base.initiatives.slots
     levers = _needs_lever_stream(job)
     if job.common_random_numbers:
-        noise = streams.SharedNoise(_noise(job.seed, reps, layout.steps, slots,
-                                           tuple(roster.slots.tolist()), levers),
-                                    np.tile(np.arange(reps), n))
+        draws = _draws(job.seed, reps, layout.steps, slots, tuple(roster.slots.tolist()),
+                       levers).shared(np.tile(np.arange(reps), n))
     else:
-        noise = streams.draw(job.seed, run, layout.steps, slots, roster.slots, levers)
+        draws = streams.draw(job.seed, run, layout.steps, slots, roster.slots, levers)
     state = initial_state(roster, len(run), slots, p.secretariat.mix)
     plan = Plan(job.outcomes, layout)
     recs = plan.recorders(stream)
-    engine.simulate_batch(state, p, layout, noise, recs)
+    engine.simulate_batch(state, p, layout, draws, recs)
     table = {"run": run, "point": point, "replicate": stream}
     for name, vals in job.values.items():
         table[name] = vals.repeat(reps).reset_index(drop=True)
@@ -93,8 +92,8 @@ def _needs_lever_stream(job: Job) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _noise(seed: int, replicates: int, steps: int, slots: int, partner_slots: tuple[int, ...],
-           levers: bool):
+def _draws(seed: int, replicates: int, steps: int, slots: int, partner_slots: tuple[int, ...],
+           levers: bool) -> streams.Draws:
     """The draws of replicates 0..n-1, shared by every point (drawn once per worker process)."""
     return streams.draw(seed, np.arange(replicates), steps, slots, np.array(partner_slots), levers)
 
