@@ -6,7 +6,8 @@ Reading an attribute reads the state; writing it writes the state, so an edit ma
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
@@ -18,11 +19,11 @@ if TYPE_CHECKING:
     from .model import AllianceModel
 
 
-def _partner_field(name: str, cast: type = float, doc: str = "") -> property:
-    def get(self: PartnerAgent):
+def _partner_field(name: str, cast: Callable[[Any], object] = float, doc: str = "") -> property:
+    def get(self: PartnerAgent) -> object:
         return cast(getattr(self.model.state, name)[0, self.index])
 
-    def put(self: PartnerAgent, value) -> None:
+    def put(self: PartnerAgent, value: float | bool) -> None:
         getattr(self.model.state, name)[0, self.index] = value
 
     return property(get, put, doc=doc)

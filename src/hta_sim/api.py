@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -41,7 +42,7 @@ def simulate(scenario: str | Path | Scenario = "baseline", replicates: int = 100
     return _results(sc, seed, engine, recs)
 
 
-def _mesa_run(sc: Scenario, seed: int, replicate: int, tick) -> Recorder:
+def _mesa_run(sc: Scenario, seed: int, replicate: int, tick: Callable[[int], object]) -> Recorder:
     from .model import AllianceModel
 
     model = AllianceModel(sc, seed=seed, replicate=replicate).run()

@@ -59,7 +59,7 @@ class AllianceModel(mesa.Model):
     @property
     def month(self) -> int:
         """Months run so far (Mesa's ``steps``): 0 before the first step, the horizon at the end."""
-        return self.steps
+        return int(self.steps)
 
     @property
     def partners(self) -> mesa.agent.AgentSet:

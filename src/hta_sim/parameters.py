@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import typing
 from collections.abc import Mapping
-from typing import Any, Literal, TypeAlias, get_args, get_origin
+from typing import Any, Literal, get_args, get_origin
 
 import numpy as np
 import numpy.typing as npt
@@ -25,9 +25,9 @@ from pydantic import BaseModel
 
 from . import scenario as schema
 
-Column: TypeAlias = npt.NDArray[np.float64]  # (R, 1): broadcasts over partners and initiative slots
-Shares: TypeAlias = npt.NDArray[np.float64]  # (R, 6): a tactical mix per replicate
-PerGrant: TypeAlias = npt.NDArray[np.float64]  # (R, G): one value per grant in force
+Column = npt.NDArray[np.float64]  # (R, 1): broadcasts over partners and initiative slots
+Shares = npt.NDArray[np.float64]  # (R, 6): a tactical mix per replicate
+PerGrant = npt.NDArray[np.float64]  # (R, G): one value per grant in force
 
 #: Schema fields a batch shares, so they are structure (params.Layout, the roster), not numbers.
 STRUCTURE = frozenset({
@@ -262,7 +262,7 @@ class AdvisoryBoardValues:
 
 @dataclasses.dataclass(frozen=True)
 class BoardOwnershipValues:
-    """``[board_ownership]``: board members own working groups and lead initiatives instead of the secretariat (seed §9)."""
+    """``[board_ownership]``: board members lead initiatives instead of the secretariat (seed §9)."""
 
     enabled: Column  # switch: 1.0 on, 0.0 off
     start: Column  # month: step index (never: NEVER)
@@ -272,7 +272,7 @@ class BoardOwnershipValues:
 
 @dataclasses.dataclass(frozen=True)
 class ResultsCommunicationValues:
-    """``[results_communication]``: a simple, regular overview of launched initiatives and results (seed §9)."""
+    """``[results_communication]``: a regular overview of launched initiatives and results (seed §9)."""
 
     enabled: Column  # switch: 1.0 on, 0.0 off
     start: Column  # month: step index (never: NEVER)
@@ -282,7 +282,7 @@ class ResultsCommunicationValues:
 
 @dataclasses.dataclass(frozen=True)
 class NewPartnersValues:
-    """``[new_partners]``: pilot municipalities attached to the alliance (seed §9; §7: they join on seeing a solution work)."""
+    """``[new_partners]``: pilot municipalities attached to the alliance (seed §9, §7)."""
 
     enabled: Column  # switch: 1.0 on, 0.0 off
     start: Column  # month: step index (never: NEVER)
@@ -332,7 +332,7 @@ class Params:
 def build(flat: Mapping[str, npt.NDArray[np.float64]]) -> Params:
     """The typed parameters from flat dotted leaves; every leaf must be used, and every field found."""
     used: set[str] = set()
-    params = _build(Params, "", flat, used)
+    params: Params = _build(Params, "", flat, used)
     left = sorted(set(flat) - used)
     if left:
         raise KeyError(f"parameter leaves with no field in parameters.Params: {left}")
@@ -344,7 +344,7 @@ def _build(cls: type[Any], prefix: str, flat: Mapping[str, npt.NDArray[np.float6
     values: dict[str, Any] = {}
     for name, hint in typing.get_type_hints(cls).items():
         key = prefix + name
-        if dataclasses.is_dataclass(hint):
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
             values[name] = _build(hint, key + ".", flat, used)
         elif key in flat:
             values[name] = flat[key]
@@ -358,8 +358,8 @@ def leaf_names(cls: type[Any] = Params, prefix: str = "") -> list[str]:
     """The dotted names of every leaf of the typed parameters, in declaration order."""
     names: list[str] = []
     for name, hint in typing.get_type_hints(cls).items():
-        names += leaf_names(hint, f"{prefix}{name}.") if dataclasses.is_dataclass(hint) else \
-            [prefix + name]
+        nested = isinstance(hint, type) and dataclasses.is_dataclass(hint)
+        names += leaf_names(hint, f"{prefix}{name}.") if nested else [prefix + name]
     return names
 
 

@@ -29,7 +29,9 @@ def version() -> str:
 def cpu_features() -> list[str]:
     """The SIMD features numpy found on this CPU: bits can differ between machines that differ here."""
     try:
-        from numpy._core._multiarray_umath import __cpu_features__ as found
+        from numpy._core._multiarray_umath import (  # type: ignore[import-not-found]
+            __cpu_features__ as found,
+        )
     except ImportError:  # pragma: no cover - older numpy
         return []
     return sorted(k for k, v in found.items() if v)
@@ -41,7 +43,7 @@ def machine_fingerprint() -> str:
 
     Runs on machines with the same fingerprint give the same bits; a sweep records it per run.
     """
-    libs = []
+    libs: list[str | None] = []
     for lib in ("numpy", "scipy"):
         try:
             libs.append(metadata.version(lib))
@@ -54,7 +56,7 @@ def machine_fingerprint() -> str:
 
 def manifest(scenario: Scenario, seed: int, replicates: int, engine: str,
              extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    libs = {}
+    libs: dict[str, str | None] = {}
     for lib in LIBRARIES:
         try:
             libs[lib] = metadata.version(lib)

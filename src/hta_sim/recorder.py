@@ -6,6 +6,7 @@ the end; its columns are documented in docs/ODD.md ("Outputs").
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -58,12 +59,24 @@ def _column_rules() -> dict[str, Callable[[State], np.ndarray]]:
         "phase": lambda s: s.phase,
     }
     for k, name in enumerate(RUNGS):
-        rules[f"rung_{name}"] = lambda s, k=k: np.sum(s.active & (s.rung == k), axis=-1)
+        rules[f"rung_{name}"] = functools.partial(_on_rung, rung=k)
     for k, name in enumerate(STAGES[1:], start=1):
-        rules[f"initiatives_{name}"] = lambda s, k=k: np.sum(s.stage == k, axis=-1)
+        rules[f"initiatives_{name}"] = functools.partial(_at_stage, stage=k)
     for k, name in enumerate(EFFORTS):
-        rules[f"effort_{name}"] = lambda s, k=k: s.mix[:, k]
+        rules[f"effort_{name}"] = functools.partial(_effort, effort=k)
     return rules
+
+
+def _on_rung(s: State, rung: int) -> np.ndarray:
+    return np.sum(s.active & (s.rung == rung), axis=-1)
+
+
+def _at_stage(s: State, stage: int) -> np.ndarray:
+    return np.sum(s.stage == stage, axis=-1)
+
+
+def _effort(s: State, effort: int) -> np.ndarray:
+    return s.mix[:, effort]
 
 
 def _partner_led(s: State) -> np.ndarray:

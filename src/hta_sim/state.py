@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from .arrays import Array, Codes, Mask
 from .roster import Roster
 from .vocabulary import EFFORTS, PULSE_PARAMETERS
 
@@ -17,62 +18,62 @@ from .vocabulary import EFFORTS, PULSE_PARAMETERS
 @dataclass
 class State:
     # partners (R, P)
-    active: np.ndarray  # bool: has joined the alliance
-    board: np.ndarray  # bool: sits on the board once the association exists
-    ab: np.ndarray  # bool: sits on the advisory board once the association exists
-    municipality_mask: np.ndarray  # bool: a municipality, holding the legal authority to test
-    initiator_mask: np.ndarray  # bool: an initiator, in the steering group from the start
-    candidate_mask: np.ndarray  # bool: a pilot municipality that may join (new_partners lever)
-    left: np.ndarray  # bool: has left the alliance (the AB dissolved with members leaving)
-    engagement: np.ndarray  # 0-1
-    rung: np.ndarray  # int 0-7, the trust ladder
-    alignment: np.ndarray  # 0-1, fit between the alliance's goal and the partner's own
-    money_capacity: np.ndarray  # MDKK a year
-    staff_capacity: np.ndarray  # person-months a month
-    knowledge_capacity: np.ndarray  # 0-1
-    perceived: np.ndarray  # perceived progress, result units a month (smoothed)
-    expectation: np.ndarray  # progress the partner expects by now, result units a month
-    sustained: np.ndarray  # engagement smoothed over the ladder's memory
-    invested: np.ndarray  # share of capacity put in, smoothed over the stake's memory
-    closeness: np.ndarray  # 0-1, closeness to the secretariat
-    meetings: np.ndarray  # meetings a month of the partner's bodies
-    staff_given: np.ndarray  # person-months this month
-    money_given: np.ndarray  # MDKK this month, founder grants included
-    cofinance_given: np.ndarray  # MDKK this month from co-financing alone (no grants)
-    knowledge_given: np.ndarray  # 0-1 this month
-    led_results: np.ndarray  # running or scaled initiatives the partner leads
+    active: Mask  # has joined the alliance
+    board: Mask  # sits on the board once the association exists
+    ab: Mask  # sits on the advisory board once the association exists
+    municipality_mask: Mask  # a municipality, holding the legal authority to test
+    initiator_mask: Mask  # an initiator, in the steering group from the start
+    candidate_mask: Mask  # a pilot municipality that may join (new_partners lever)
+    left: Mask  # has left the alliance (the AB dissolved with members leaving)
+    engagement: Array  # 0-1
+    rung: Codes  # 0-7, the trust ladder
+    alignment: Array  # 0-1, fit between the alliance's goal and the partner's own
+    money_capacity: Array  # MDKK a year
+    staff_capacity: Array  # person-months a month
+    knowledge_capacity: Array  # 0-1
+    perceived: Array  # perceived progress, result units a month (smoothed)
+    expectation: Array  # progress the partner expects by now, result units a month
+    sustained: Array  # engagement smoothed over the ladder's memory
+    invested: Array  # share of capacity put in, smoothed over the stake's memory
+    closeness: Array  # 0-1, closeness to the secretariat
+    meetings: Array  # meetings a month of the partner's bodies
+    staff_given: Array  # person-months this month
+    money_given: Array  # MDKK this month, founder grants included
+    cofinance_given: Array  # MDKK this month from co-financing alone (no grants)
+    knowledge_given: Array  # 0-1 this month
+    led_results: Array  # running or scaled initiatives the partner leads
     # alliance (R,)
-    build: np.ndarray  # 0-1, how far the alliance has built itself (agenda, strategy, organisation)
-    build_gain: np.ndarray  # build added this month
-    barrier: np.ndarray  # 0-1, regulatory barriers to new solutions
-    unshown: np.ndarray  # results produced but not yet communicated, result units
-    visible: np.ndarray  # cumulative visible results, result units
-    visible_flow: np.ndarray  # visible results added this month
-    homes: np.ndarray  # cumulative homes created through the alliance's initiatives
-    pool_budget: np.ndarray  # MDKK in the development pool, not yet granted
-    dominance: np.ndarray  # 0-1, the largest funder's share of this month's money
-    secretariat_staff: np.ndarray  # FTE the secretariat can pay for this month
-    phase: np.ndarray  # int: index into PHASES
-    mix: np.ndarray  # (R, 6) shares of the secretariat's capacity
-    scores: np.ndarray  # (R, 2, 8) the latest pulse, board and AB (NaN before the first)
+    build: Array  # 0-1, how far the alliance has built itself (agenda, strategy, organisation)
+    build_gain: Array  # build added this month
+    barrier: Array  # 0-1, regulatory barriers to new solutions
+    unshown: Array  # results produced but not yet communicated, result units
+    visible: Array  # cumulative visible results, result units
+    visible_flow: Array  # visible results added this month
+    homes: Array  # cumulative homes created through the alliance's initiatives
+    pool_budget: Array  # MDKK in the development pool, not yet granted
+    dominance: Array  # 0-1, the largest funder's share of this month's money
+    secretariat_staff: Array  # FTE the secretariat can pay for this month
+    phase: Codes  # index into PHASES
+    mix: Array  # (R, 6) shares of the secretariat's capacity
+    scores: Array  # (R, 2, 8) the latest pulse, board and AB (NaN before the first)
     # initiatives (R, K)
-    stage: np.ndarray  # int: index into STAGES
-    progress: np.ndarray  # months of adequately resourced work in the current stage
-    size: np.ndarray  # scale factor on homes
-    lead: np.ndarray  # int: the leading partner, or -1 for the secretariat
-    pooled: np.ndarray  # bool: funded by the development pool
+    stage: Codes  # index into STAGES
+    progress: Array  # months of adequately resourced work in the current stage
+    size: Array  # scale factor on homes
+    lead: Codes  # the leading partner, or -1 for the secretariat
+    pooled: Mask  # funded by the development pool
 
     def copy(self) -> State:
         return State(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
 
 
-def initial_state(roster: Roster, replicates: int, slots: int, mix: np.ndarray) -> State:
+def initial_state(roster: Roster, replicates: int, slots: int, mix: Array) -> State:
     """Everyone inactive and at zero; the kernel's month 0 brings the initiators in."""
     R, P, K = replicates, roster.size, slots
     zeros_p = np.zeros((R, P))
     zeros_r = np.zeros(R)
 
-    def tile(values: np.ndarray) -> np.ndarray:
+    def tile(values: Array) -> Array:
         return np.tile(values.astype(float), (R, 1))
 
     return State(

@@ -60,8 +60,8 @@ class Draws:
 
     def at(self, t: int) -> Draws:
         """The draws of month t: the per-month arrays lose their time axis; rows are gathered."""
-        month = {name: _month(getattr(self, name), t, self.rows) for name in MONTHLY}
-        return Draws(**month, engagement0=self.engagement0)
+        return Draws(**{name: _month(getattr(self, name), t, self.rows) for name in MONTHLY},  # type: ignore[arg-type]
+                     engagement0=self.engagement0)
 
     def shared(self, rows: Index) -> Draws:
         """Rows that read these draws' rows ``rows[i]``: the same numbers as drawing those replicates."""
@@ -149,7 +149,8 @@ def draw(seed: int, replicates: Index, steps: int, slots: int, partner_slots: In
         ndtri(out[name], out=out[name])
     if levers:
         out |= draw_levers(seed, replicates, steps, slots)
-    return Draws(**out)
+    # the purposes' arrays, by name (mypy cannot tell the keys apart)
+    return Draws(**out)  # type: ignore[arg-type]
 
 
 def draw_levers(seed: int, replicates: Index, steps: int, slots: int) -> dict[str, Array]:

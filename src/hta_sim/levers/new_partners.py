@@ -20,4 +20,5 @@ def arrivals(s: State, p: Params, m: MonthContext) -> Mask:
     solution = ((s.stage == STAGE["running"]) | (s.stage == STAGE["scaled"])).any(axis=-1)
     seen = (solution & (s.visible > 0))[:, None] & (p.mechanisms.results_lag > 0)
     waiting = s.candidate_mask & ~s.active & ~s.left
-    return waiting & (q.enabled > 0) & m.reached(q.start) & seen & (u < q.join_probability)
+    joining: Mask = waiting & (q.enabled > 0) & m.reached(q.start) & seen & (u < q.join_probability)
+    return joining
