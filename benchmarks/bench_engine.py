@@ -1,13 +1,18 @@
 """How fast hta_sim runs: the Mesa model, the vectorised engine, partners, workers and a full sweep.
 
-    python benchmarks/bench_engine.py            # everything (about 12 minutes on 2 cores)
-    python benchmarks/bench_engine.py --quick    # smaller sizes, a minute or two
+    python benchmarks/bench_engine.py                  # everything (about 12 minutes on 2 cores)
+    python benchmarks/bench_engine.py --quick          # smaller sizes, a minute or two
+    python benchmarks/bench_engine.py --smoke          # tiny sizes: checks that it runs (a test does)
+    python benchmarks/bench_engine.py --against REV    # also engine.run of git revision REV, side by side
 
 Measures, in one run and on the default scenario: runs/s of the Mesa model (``AllianceModel.run``)
 and of the vectorised engine (``engine.run``, full trajectories) at R = 1, 100 and 10,000 and their
 ratio; the lean sweep path (outcomes only, common random numbers) on one core; scaling with the
 number of partners (15, 150, 1,500: synthetic rosters); 1 vs 2 workers on a large sweep; and the
-225,280-run Sobol design of benchmarks/sobol_225k.toml end to end. Rates per core use CPU time (this
+225,280-run Sobol design of benchmarks/sobol_225k.toml end to end. With ``--against REV``, the
+vectorised engine of an earlier revision runs in alternation with this one, in fresh processes, so
+that both see the same machine: the ratio of their runs per second is the change's cost or gain.
+Rates per core use CPU time (this
 process's, or for a sweep the workers' own); wall-clock rates are given beside them. Because the
 machine may be shared, each line also says how many cores other processes kept busy meanwhile (from
 /proc/stat). Prints a table and the machine load; never gates CI.
@@ -20,8 +25,11 @@ import json
 import os
 import platform
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +44,25 @@ from hta_sim.sweep.runner import jobs
 
 HERE = Path(__file__).resolve().parent
 ROWS: list[tuple[str, ...]] = []
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How big each measurement is: the full set, a quick look, or a smoke test."""
+
+    mesa_seconds: float
+    replicates: tuple[int, ...]  # engine.run sizes; the last is compared with Mesa
+    lean_runs: int
+    partners: tuple[tuple[int, int], ...]  # (partners, replicates)
+    sweep_samples: int
+    full_sweep: bool
+
+
+SIZES = {
+    "full": Sizes(10, (1, 100, 10_000), 20_000, ((15, 1000), (150, 200), (1500, 20)), 512, True),
+    "quick": Sizes(3, (1, 100, 1000), 4000, ((15, 200), (150, 20)), 64, False),
+    "smoke": Sizes(0.2, (1, 4), 2000, ((15, 2), (40, 2)), 2, False),
+}
 
 
 def load() -> str:
@@ -133,10 +160,13 @@ def roster_file(partners: int, folder: Path) -> Path:
 
 
 def partners(count: int, R: int, folder: Path) -> None:
+    """The baseline on a synthetic roster: every partner the baseline names (grants, the pool's
+    funders, the other funders) becomes the roster's first partner, p0."""
     grants = 'funding.grants = [{partner = "p0", purpose = "secretariat", mdkk_per_year = 3.5, ' \
              'start = "2016-01"}]'
+    named = '[development_pool]\nfunders = ["p0"]\n[more_funders]\npartners = ["p0"]\n'
     roster = roster_file(count, folder)
-    text = f'extends = "baseline"\nname = "p{count}"\n{grants}\n[roster]\nfile = "{roster}"\n'
+    text = f'extends = "baseline"\nname = "p{count}"\n{grants}\n{named}[roster]\nfile = "{roster}"\n'
     path = folder / f"scenario_{count}.toml"
     path.write_text(text)
     sc = hta_sim.load(str(path))
@@ -161,35 +191,73 @@ def sweep(spec_path: Path, workers: int, samples: int | None, folder: Path) -> t
     return win.wall, runs
 
 
+#: Times engine.run in a fresh process, for whichever hta_sim its PYTHONPATH finds.
+_TIMER = """
+import sys, time
+import hta_sim
+from hta_sim import engine
+sc, R = hta_sim.load("baseline"), int(sys.argv[1])
+engine.run(sc, 1, min(R, 100))
+c = time.process_time()
+engine.run(sc, 1, R)
+print(R / (time.process_time() - c))
+"""
+
+
+def against(rev: str, R: int, rounds: int, folder: Path) -> None:
+    """engine.run of revision ``rev`` and of this tree, alternating in fresh processes."""
+    old = folder / "against"
+    old.mkdir()
+    archive = subprocess.run(["git", "archive", rev, "src"], cwd=HERE.parent, check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+    trees = {rev: old / "src", "this tree": HERE.parent / "src"}
+    rates: dict[str, list[float]] = {name: [] for name in trees}
+    for _ in range(rounds):
+        for name, src in trees.items():
+            env = {**os.environ, "PYTHONPATH": str(src)}
+            out = subprocess.run([sys.executable, "-c", _TIMER, str(R)], env=env, check=True,
+                                 capture_output=True, text=True).stdout
+            rates[name].append(float(out.split()[-1]))
+    best = {name: max(r) for name, r in rates.items()}
+    for name, r in rates.items():
+        print(f"  engine.run R = {R:,}, {name:>12s}: " + ", ".join(f"{x:,.0f}" for x in r)
+              + f" runs/s per core (best {best[name]:,.0f})")
+    print(f"  this tree / {rev}: {best['this tree'] / best[rev]:.3f}x (best of {rounds} alternating runs)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="smaller sizes (a smoke test)")
+    ap.add_argument("--quick", action="store_true", help="smaller sizes, a minute or two")
+    ap.add_argument("--smoke", action="store_true", help="tiny sizes: that everything runs, in seconds")
     ap.add_argument("--no-full", action="store_true", help="skip the full 225,280-run sweep")
+    ap.add_argument("--against", metavar="REV", help="also time engine.run of git revision REV")
+    ap.add_argument("--rounds", type=int, default=3, help="alternating runs each for --against")
     args = ap.parse_args()
+    size = SIZES["smoke" if args.smoke else "quick" if args.quick else "full"]
     spec_path = HERE / "sobol_225k.toml"
     print(f"hta_sim {hta_sim.__version__}, numpy {np.__version__}, numba reductions "
           f"{'on' if _accel.ON else 'off'}; {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} CPUs; load (1/5 min) {load()}\n")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        m = mesa(3 if args.quick else 10)
-        vectorised(1)
-        vectorised(100)
-        v = vectorised(1000 if args.quick else 10_000)
-        s = lean(spec_path, 4000 if args.quick else 20_000)
-        for count, R in ((15, 1000), (150, 200), (1500, 20)) if not args.quick else ((15, 200), (150, 20)):
+        if args.against:
+            against(args.against, size.replicates[-1], args.rounds, folder)
+        m = mesa(size.mesa_seconds)
+        v = [vectorised(R) for R in size.replicates][-1]
+        s = lean(spec_path, size.lean_runs)
+        for count, R in size.partners:
             partners(count, R, folder)
-        n = 64 if args.quick else 512
-        one, runs = sweep(spec_path, 1, n, folder)
-        two, _ = sweep(spec_path, 2, n, folder)
+        one, runs = sweep(spec_path, 1, size.sweep_samples, folder)
+        two, _ = sweep(spec_path, 2, size.sweep_samples, folder)
         full = None
-        if not (args.quick or args.no_full):
+        if size.full_sweep and not args.no_full:
             full, _ = sweep(spec_path, 2, None, folder)
     print("\n| what | runs | seconds | runs/s (wall) | runs/s per core (CPU) | other processes (cores) |"
           "\n|---|---:|---:|---:|---:|---:|")
     for r in ROWS:
         print(f"| {' | '.join(r)} |")
-    print(f"\nvectorised (R = {'1,000' if args.quick else '10,000'}) / Mesa, per core: {v / m:,.0f}x;"
+    print(f"\nvectorised (R = {size.replicates[-1]:,}) / Mesa, per core: {v / m:,.0f}x;"
           f" sweep batch / Mesa, per core: {s / m:,.0f}x")
     print(f"2 workers / 1 worker on {runs:,} runs: {one / two:.2f}x")
     if full is not None:

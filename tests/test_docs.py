@@ -36,3 +36,44 @@ def test_every_mechanism_has_a_section_citing_the_seed():
         section = re.search(rf"^#### `{name}`.*?(?=^#### |^### |\Z)", text, flags=re.M | re.S)
         assert section, name
         assert re.search(r"seed §\d", section.group(0), flags=re.I), name
+
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "hta_sim"
+
+
+def _layout_paths() -> set[str]:
+    """The paths the README's Layout tree names, from its indentation (two spaces a level)."""
+    text = (ROOT / "README.md").read_text()
+    block = re.search(r"^## Layout\n.*?```text\nsrc/hta_sim/\n(.*?)```", text, flags=re.M | re.S)
+    assert block, "README.md has no Layout tree"
+    stack: list[str] = []
+    paths = set()
+    for line in block.group(1).splitlines():
+        name = line.split()[0]
+        depth = (len(line) - len(line.lstrip())) // 2 - 1
+        stack[depth:] = [name]
+        paths.add("".join(stack))
+    return paths
+
+
+def _modules() -> set[str]:
+    """Every module and folder of the package; a subpackage's __init__.py is its folder."""
+    found = set()
+    for path in PACKAGE.rglob("*"):
+        rel = path.relative_to(PACKAGE)
+        if "__pycache__" in rel.parts or path.suffix not in (".py", ""):
+            continue
+        if path.is_dir():
+            found.add(f"{rel.as_posix()}/")
+        elif rel.name != "__init__.py" or len(rel.parts) == 1:
+            found.add(rel.as_posix())
+    return found
+
+
+def test_readme_layout_names_every_module():
+    assert _modules() - _layout_paths() == set()
+
+
+def test_readme_layout_names_no_missing_module():
+    assert _layout_paths() - _modules() == set()

@@ -46,3 +46,31 @@ def test_model_runs_to_the_end_and_stops():
     assert m.date == "2027-12-01"
     assert len(m.trajectories()) == 144
     assert set(m.pulse()["body"]) == {"board", "ab"}
+
+
+def test_mesa_counters_stop_at_the_horizon_however_often_step_is_called():
+    m = AllianceModel("baseline", seed=2)
+    assert (m.month, m.steps, m.time, m.date) == (0, 0, 0.0, "2016-01-01")
+    for _ in range(150):  # six more than the horizon
+        m.step()
+    assert (m.month, m.steps, m.time) == (144, 144, 144.0)
+    assert m.date == "2027-12-01" and not m.running
+    assert len(m.trajectories()) == 144
+
+
+def test_a_model_stepped_past_the_horizon_equals_one_run_to_the_end():
+    a, b = AllianceModel("baseline", seed=4), AllianceModel("baseline", seed=4).run()
+    for _ in range(146):
+        a.step()
+    assert a.trajectories().equals(b.trajectories())
+
+
+def test_mesa_generator_is_seeded_from_the_seed_and_unused_by_the_rules():
+    a, b = AllianceModel("baseline", seed=5), AllianceModel("baseline", seed=5)
+    assert a.rng.random() == b.rng.random()  # Mesa's own stream: reproducible
+    a.rng.random(1000)  # a user's code drawing from it changes nothing
+    a.run()
+    b.run()
+    assert a.trajectories().equals(b.trajectories())
+    assert AllianceModel("baseline", seed=5, replicate=1).rng.random() != \
+        AllianceModel("baseline", seed=5).rng.random()

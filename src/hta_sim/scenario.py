@@ -297,7 +297,7 @@ class MoreFunders(Section):
 class Scenario(Section):
     """A whole scenario: what the alliance is, which mechanisms act, and how strongly."""
 
-    name: str = "baseline"
+    name: str = "defaults"  # the schema's own defaults; the calibrated alliance is the "baseline" preset
     description: str = ""
     time: Time = Time()
     roster: Roster = Roster()

@@ -1,4 +1,4 @@
-"""The shared vocabulary of hta_sim (see DESIGN.md): names used in code, tables, docs and figures."""
+"""The shared vocabulary of hta_sim (docs/design.md): names used in code, tables, docs and figures."""
 
 from typing import Final
 
