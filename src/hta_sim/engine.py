@@ -28,28 +28,35 @@ DEFAULT_CHUNK = 2000
 Replicates = npt.NDArray[np.int64]
 
 
-def start(scenarios: Sequence[Scenario], roster: Roster, seed: int,
-          replicates: Replicates) -> tuple[Layout, Params, streams.Draws, State]:
-    """Everything a run needs before month 0: layout, parameters, draws and the initial state."""
+def start(scenarios: Sequence[Scenario], roster: Roster, seed: int, replicates: Replicates,
+          reuse: streams.Draws | None = None) -> tuple[Layout, Params, streams.Draws, State]:
+    """Everything a run needs before month 0: layout, parameters, draws and the initial state.
+
+    ``reuse``: a finished batch's draws, whose memory the new draws may take over.
+    """
     layout, p = compile_params(list(scenarios), roster)
     slots = scenarios[0].initiatives.slots
     if any(s.initiatives.slots != slots for s in scenarios):
         raise ValueError("scenarios in one batch must share initiatives.slots")
     levers = any(s.development_pool.enabled or s.board_ownership.enabled for s in scenarios)
-    draws = streams.draw(seed, replicates, layout.steps, slots, roster.slots, levers)
+    draws = streams.draw(seed, replicates, layout.steps, slots, roster.slots, levers, reuse)
     state = initial_state(roster, len(replicates), slots, p.secretariat.mix)
     return layout, p, draws, state
 
 
 def run_chunk(scenarios: Sequence[Scenario], roster: Roster, seed: int,
-              replicates: Replicates, tick: Callable[[int], object] | None = None) -> Recorder:
-    """Run one chunk of replicates from month 0 to the end; scenarios[i] drives replicates[i]."""
-    layout, p, draws, state = start(scenarios, roster, seed, replicates)
+              replicates: Replicates, tick: Callable[[int], object] | None = None,
+              reuse: streams.Draws | None = None) -> tuple[Recorder, streams.Draws]:
+    """Run one chunk of replicates from month 0 to the end; scenarios[i] drives replicates[i].
+
+    Returns the recorder and the chunk's draws, which the next chunk may reuse.
+    """
+    layout, p, draws, state = start(scenarios, roster, seed, replicates, reuse)
     rec = Recorder(replicates, layout)
     simulate_batch(state, p, layout, draws, rec)
     if tick:
         tick(len(replicates))
-    return rec
+    return rec, draws
 
 
 def simulate_batch(state: State, p: Params, layout: Layout, draws: streams.Draws,
@@ -78,5 +85,8 @@ def run(scenario: Scenario | Sequence[Scenario], seed: int, replicates: int | Se
     if len(per_rep) != len(ids):
         raise ValueError("give one scenario, or one per replicate")
     roster = roster_of(per_rep[0])
-    return [run_chunk(per_rep[i:i + chunk], roster, seed, ids[i:i + chunk], tick)
-            for i in range(0, len(ids), chunk)]
+    recorders, draws = [], None
+    for i in range(0, len(ids), chunk):
+        rec, draws = run_chunk(per_rep[i:i + chunk], roster, seed, ids[i:i + chunk], tick, draws)
+        recorders.append(rec)
+    return recorders

@@ -104,11 +104,17 @@ class _Blocks:
     def total(self) -> int:
         return self.head + self.per_partner * (int(self.partner_slots.max(initial=-1)) + 1)
 
-    def empty(self, replicates: int) -> dict[str, Array]:
+    def empty(self, replicates: int, reuse: Draws | None) -> dict[str, Array]:
+        """Arrays for each purpose: the first rows of ``reuse``'s where they fit, else new ones.
+
+        Writing into memory already touched is what makes reuse pay: the first touch of a fresh
+        array (the kernel's page faults) costs about ten times the copy itself.
+        """
         R, T, K, P = replicates, self.steps, self.slots, len(self.partner_slots)
         shapes = {**dict.fromkeys(ALLIANCE_PURPOSES, (R, T)), **dict.fromkeys(SLOT_PURPOSES, (R, T, K)),
                   **dict.fromkeys(PARTNER_PURPOSES, (R, T, P)), **dict.fromkeys(INITIAL_PURPOSES, (R, P))}
-        return {name: np.empty(shape) for name, shape in shapes.items()}
+        return {name: _fitting(None if reuse is None or reuse.rows is not None else getattr(reuse, name),
+                               shape) for name, shape in shapes.items()}
 
     def sort(self, u: Array, out: dict[str, Array], rows: slice) -> None:
         """Copy a group's draws ``u`` (n, total) into their purposes' arrays, time on axis 1."""
@@ -127,16 +133,23 @@ class _Blocks:
             out[name][rows] = partner[:, :, T * len(PARTNER_PURPOSES) + k]
 
 
+def _fitting(old: Array | None, shape: tuple[int, ...]) -> Array:
+    if old is not None and old.shape[1:] == shape[1:] and old.shape[0] >= shape[0]:
+        return old[: shape[0]]
+    return np.empty(shape)
+
+
 def draw(seed: int, replicates: Index, steps: int, slots: int, partner_slots: Index,
-         levers: bool = False) -> Draws:
+         levers: bool = False, reuse: Draws | None = None) -> Draws:
     """The draws for the given replicate numbers; partner_slots are the roster's stream keys.
 
     Replicates are generated a small group at a time into one buffer and sorted into place, so the
     working buffer stays cache-sized however many replicates a batch holds. The lever stream is
-    drawn only when a lever that needs it is on somewhere in the batch.
+    drawn only when a lever that needs it is on somewhere in the batch. ``reuse``: draws the caller
+    is done with, whose memory is overwritten (the engine's previous chunk); the numbers are the same.
     """
     blocks = _Blocks(steps, slots, np.asarray(partner_slots))
-    out = blocks.empty(len(replicates))
+    out = blocks.empty(len(replicates), reuse)
     buffer = np.empty((GROUP, blocks.total))
     for first in range(0, len(replicates), GROUP):
         group = replicates[first : first + GROUP]
