@@ -8,6 +8,7 @@ from its sector's profile (seed §7) unless the partner overrides them.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -17,7 +18,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import InputError
-from .vocabulary import SECTORS
+from .vocabulary import Sector
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -34,7 +35,7 @@ class PartnerEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     name: str
-    sector: Literal[SECTORS]  # type: ignore[valid-type]
+    sector: Sector
     initiator: bool
     body: Literal["board", "ab", "both", "none"]
     slot: Annotated[int, Field(ge=0, le=100_000)]
@@ -46,7 +47,7 @@ class PartnerEntry(BaseModel):
 
 class RosterFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    sectors: dict[Literal[SECTORS], SectorProfile]  # type: ignore[valid-type]
+    sectors: dict[Sector, SectorProfile]
     partners: list[PartnerEntry]
 
     @model_validator(mode="after")
@@ -128,7 +129,7 @@ def load_roster(path: str | Path | None = None, exclude: list[str] | tuple[str, 
     return _arrays(kept + pilots, data.sectors, len(kept))
 
 
-def _arrays(partners: list[PartnerEntry], sectors: dict[str, SectorProfile], named: int) -> Roster:
+def _arrays(partners: list[PartnerEntry], sectors: Mapping[Sector, SectorProfile], named: int) -> Roster:
     def resource(attr: str) -> np.ndarray:
         values = [getattr(p, attr) if getattr(p, attr) is not None else getattr(sectors[p.sector], attr)
                   for p in partners]
