@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .arrays import Array, Codes, Mask
 from .errors import InputError
 from .vocabulary import Sector
 
@@ -70,16 +71,16 @@ class Roster:
     ids: tuple[str, ...]
     names: tuple[str, ...]
     sectors: tuple[str, ...]
-    slots: np.ndarray  # int, stable keys for random streams
-    initiator: np.ndarray  # bool: in the steering group from the start
-    board: np.ndarray  # bool: on the board after the association
-    ab: np.ndarray  # bool: on the advisory board after the association
-    money: np.ndarray  # MDKK a year the partner could put into joint initiatives
-    staff: np.ndarray  # person-months a month the partner could lend
-    knowledge: np.ndarray  # 0-1
-    alignment: np.ndarray  # 0-1: how well the alliance's goal fits the partner's own goals
-    municipality: np.ndarray  # bool: holds the legal authority to test and anchor solutions
-    candidate: np.ndarray  # bool: a pilot municipality that may join later (new_partners lever)
+    slots: Codes  # stable keys for random streams
+    initiator: Mask  # in the steering group from the start
+    board: Mask  # on the board after the association
+    ab: Mask  # on the advisory board after the association
+    money: Array  # MDKK a year the partner could put into joint initiatives
+    staff: Array  # person-months a month the partner could lend
+    knowledge: Array  # 0-1
+    alignment: Array  # 0-1: how well the alliance's goal fits the partner's own goals
+    municipality: Mask  # holds the legal authority to test and anchor solutions
+    candidate: Mask  # a pilot municipality that may join later (new_partners lever)
 
     @property
     def size(self) -> int:
@@ -130,7 +131,7 @@ def load_roster(path: str | Path | None = None, exclude: list[str] | tuple[str, 
 
 
 def _arrays(partners: list[PartnerEntry], sectors: Mapping[Sector, SectorProfile], named: int) -> Roster:
-    def resource(attr: str) -> np.ndarray:
+    def resource(attr: str) -> Array:
         values = [getattr(p, attr) if getattr(p, attr) is not None else getattr(sectors[p.sector], attr)
                   for p in partners]
         return np.array(values, dtype=float)
