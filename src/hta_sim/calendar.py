@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 import numpy as np
+import numpy.typing as npt
 
 MONTHS_A_YEAR = 12
 _MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-01)?$")
@@ -29,6 +30,6 @@ def month_date(month: int) -> dt.date:
     return dt.date(month // 12, month % 12 + 1, 1)
 
 
-def dates(start: int, steps: int) -> np.ndarray:
+def dates(start: int, steps: int) -> npt.NDArray[np.datetime64]:
     """The first day of each simulated month, as numpy datetime64[D]."""
     return np.array([np.datetime64(month_date(start + i)) for i in range(steps)])

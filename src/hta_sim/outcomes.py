@@ -10,9 +10,13 @@ first two years - its minimum over years three and four) / that maximum. For the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+
+from .arrays import Array, Codes
 
 PEAK_MONTHS = (0, 24)  # the alliance's first two years
 TROUGH_MONTHS = (24, 48)  # its third and fourth
@@ -28,7 +32,17 @@ class Dip:
     trough_step: int
 
 
-def smoothed(series: np.ndarray) -> np.ndarray:
+class Dips(TypedDict):
+    """The dips of R curves, (R,) each: depths and levels as numbers, their months as steps."""
+
+    depth: Array
+    peak: Array
+    trough: Array
+    peak_step: Codes
+    trough_step: Codes
+
+
+def smoothed(series: npt.ArrayLike) -> Array:
     """Centred 3-month moving average along the last axis (the edges average what exists; NaN skipped).
 
     Works on one curve (T,) or many (R, T) at once, so sweeps compute every run's dip in one call.
@@ -42,10 +56,11 @@ def smoothed(series: np.ndarray) -> np.ndarray:
     total[..., :-1] += v[..., 1:]
     count[..., :-1] += ok[..., 1:]
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, total / np.maximum(count, 1.0), np.nan)
+        average: Array = np.where(count > 0, total / np.maximum(count, 1.0), np.nan)
+    return average
 
 
-def dips(curves: np.ndarray) -> dict[str, np.ndarray]:
+def dips(curves: npt.ArrayLike) -> Dips:
     """The dip of each monthly engagement curve (R, T): depth, peak, trough and their steps, (R,) each."""
     s = smoothed(np.atleast_2d(curves))
     peak_win, trough_win = s[:, slice(*PEAK_MONTHS)], s[:, slice(*TROUGH_MONTHS)]
@@ -56,7 +71,7 @@ def dips(curves: np.ndarray) -> dict[str, np.ndarray]:
             "peak_step": PEAK_MONTHS[0] + peak_i, "trough_step": TROUGH_MONTHS[0] + trough_i}
 
 
-def dip_of(curve: np.ndarray) -> Dip:
+def dip_of(curve: npt.ArrayLike) -> Dip:
     """The dip of one monthly engagement curve, indexed by step."""
     d = dips(np.asarray(curve, dtype=float)[None, :])
     return Dip(float(d["depth"][0]), float(d["peak"][0]), float(d["trough"][0]),

@@ -8,6 +8,7 @@ from its sector's profile (seed §7) unless the partner overrides them.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -16,8 +17,9 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .arrays import Array, Codes, Mask
 from .errors import InputError
-from .vocabulary import SECTORS
+from .vocabulary import Sector
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -34,7 +36,7 @@ class PartnerEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     name: str
-    sector: Literal[SECTORS]  # type: ignore[valid-type]
+    sector: Sector
     initiator: bool
     body: Literal["board", "ab", "both", "none"]
     slot: Annotated[int, Field(ge=0, le=100_000)]
@@ -46,7 +48,7 @@ class PartnerEntry(BaseModel):
 
 class RosterFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    sectors: dict[Literal[SECTORS], SectorProfile]  # type: ignore[valid-type]
+    sectors: dict[Sector, SectorProfile]
     partners: list[PartnerEntry]
 
     @model_validator(mode="after")
@@ -69,16 +71,16 @@ class Roster:
     ids: tuple[str, ...]
     names: tuple[str, ...]
     sectors: tuple[str, ...]
-    slots: np.ndarray  # int, stable keys for random streams
-    initiator: np.ndarray  # bool: in the steering group from the start
-    board: np.ndarray  # bool: on the board after the association
-    ab: np.ndarray  # bool: on the advisory board after the association
-    money: np.ndarray  # MDKK a year the partner could put into joint initiatives
-    staff: np.ndarray  # person-months a month the partner could lend
-    knowledge: np.ndarray  # 0-1
-    alignment: np.ndarray  # 0-1: how well the alliance's goal fits the partner's own goals
-    municipality: np.ndarray  # bool: holds the legal authority to test and anchor solutions
-    candidate: np.ndarray  # bool: a pilot municipality that may join later (new_partners lever)
+    slots: Codes  # stable keys for random streams
+    initiator: Mask  # in the steering group from the start
+    board: Mask  # on the board after the association
+    ab: Mask  # on the advisory board after the association
+    money: Array  # MDKK a year the partner could put into joint initiatives
+    staff: Array  # person-months a month the partner could lend
+    knowledge: Array  # 0-1
+    alignment: Array  # 0-1: how well the alliance's goal fits the partner's own goals
+    municipality: Mask  # holds the legal authority to test and anchor solutions
+    candidate: Mask  # a pilot municipality that may join later (new_partners lever)
 
     @property
     def size(self) -> int:
@@ -128,8 +130,8 @@ def load_roster(path: str | Path | None = None, exclude: list[str] | tuple[str, 
     return _arrays(kept + pilots, data.sectors, len(kept))
 
 
-def _arrays(partners: list[PartnerEntry], sectors: dict[str, SectorProfile], named: int) -> Roster:
-    def resource(attr: str) -> np.ndarray:
+def _arrays(partners: list[PartnerEntry], sectors: Mapping[Sector, SectorProfile], named: int) -> Roster:
+    def resource(attr: str) -> Array:
         values = [getattr(p, attr) if getattr(p, attr) is not None else getattr(sectors[p.sector], attr)
                   for p in partners]
         return np.array(values, dtype=float)

@@ -1,6 +1,6 @@
 """The shared vocabulary of hta_sim (docs/design.md): names used in code, tables, docs and figures."""
 
-from typing import Final
+from typing import Final, Literal, get_args
 
 #: Trust-ladder rungs 0-7 (seed §3, fig. 3.1-3.2).
 RUNGS: Final = (
@@ -50,8 +50,9 @@ STAGE: Final = {name: i for i, name in enumerate(STAGES)}
 #: The phase that dominates the alliance's activity (seed §6), read from state.
 PHASES: Final = ("building", "piloting", "scaling")
 
-#: Sectors of the organisations the seed names (seed §1, §7).
-SECTORS: Final = (
+#: Sectors of the organisations the seed names (seed §1, §7): a Literal, so a roster's sector field
+#: is checked both by pydantic and by mypy; SECTORS is the same names as a tuple, in this order.
+Sector = Literal[
     "foundation",
     "municipality",
     "municipal_association",
@@ -62,7 +63,8 @@ SECTORS: Final = (
     "ngo",
     "user_organisation",
     "education",
-)
+]
+SECTORS: Final[tuple[Sector, ...]] = get_args(Sector)
 
 #: The seed's own October 2018 state scores (appendix 9.1, 9.2), parameters 1-8.
 SEED_SCORES_2018: Final = {

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 from scipy.optimize import differential_evolution
@@ -33,6 +34,7 @@ from scipy.stats import qmc
 from tqdm.auto import tqdm
 
 from .. import engine
+from ..arrays import Array, Codes
 from ..calendar import parse_month
 from ..errors import InputError
 from ..provenance import manifest
@@ -119,11 +121,11 @@ class Settings:
         return self.budget // self.population_size - 1
 
     @property
-    def in_sample(self) -> np.ndarray:
+    def in_sample(self) -> Codes:
         return np.arange(self.replicates)
 
     @property
-    def out_of_sample(self) -> np.ndarray:
+    def out_of_sample(self) -> Codes:
         """Replicate numbers after the in-sample ones: fresh streams of the same seed."""
         return np.arange(self.replicates, self.replicates + self.holdout)
 
@@ -168,12 +170,14 @@ class Objective:
     weights: dict[str, float]
     statistic: str
 
-    def per_replicate(self, outcomes: Mapping[str, np.ndarray]) -> np.ndarray:
+    def per_replicate(self, outcomes: Mapping[str, Array]) -> Array:
         if self.name != "weighted":
             return outcomes[self.name]
-        return sum(w * outcomes[k] / SCALE[k] for k, w in self.weights.items())
+        terms = [w * outcomes[k] / SCALE[k] for k, w in self.weights.items()]
+        # builtin sum's 0 start, as an array of zeros: 0.0 + x, so the same bits, and an Array for mypy
+        return sum(terms, np.zeros_like(terms[0]))
 
-    def summarise(self, values: np.ndarray, axis: int = -1) -> np.ndarray:
+    def summarise(self, values: Array, axis: int = -1) -> Array:
         return np.mean(values, axis=axis) if self.statistic == "mean" else np.median(values, axis=axis)
 
     def per_replicate_label(self) -> str:
@@ -209,17 +213,21 @@ class Window:
         return cls(homes - start, slice(first - start, first - start + 12))
 
 
-def outcomes_of(recorders: Sequence[Recorder], window: Window) -> dict[str, np.ndarray]:
+def outcomes_of(recorders: Sequence[Recorder], window: Window) -> dict[str, Array]:
     """Each replicate's outcomes, read straight from the recorders' (R, T) arrays, and the share of
     its months each phase dominated (which of the three mixes was in force, and how long).
     """
-    def column(name: str, pick: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    def column(name: str, pick: Callable[[npt.NDArray[Any]], Array]) -> Array:
         return np.concatenate([pick(r.columns[name]) for r in recorders])
+
+    def months_in(k: int) -> Callable[[npt.NDArray[Any]], Array]:
+        """Share of each replicate's months that phase k dominated (k bound now, not at call)."""
+        return lambda c: np.mean(c == k, axis=1)
 
     out = {"homes_2027": column("homes_created", lambda c: c[:, window.homes_step]),
            "engagement_2021": column("engagement_mean", lambda c: c[:, window.engagement_steps].mean(1))}
     for k, phase in enumerate(PHASES):
-        out[f"months_{phase}"] = column("phase", lambda c, k=k: np.mean(c == k, axis=1))
+        out[f"months_{phase}"] = column("phase", months_in(k))
     return out
 
 
@@ -228,19 +236,19 @@ class Bench:
     """Runs arms (scenarios) on one seed's fixed replicate numbers: common random numbers."""
 
     seed: int
-    replicates: np.ndarray
+    replicates: Codes
     window: Window
     tick: Callable[[int], None] | None = None
 
-    def run(self, arms: Sequence[Scenario]) -> dict[str, np.ndarray]:
+    def run(self, arms: Sequence[Scenario]) -> dict[str, Array]:
         """Outcomes (arms, replicates) of all arms, as one batch through the vectorised engine."""
         R = len(self.replicates)
         recs = engine.run([a for a in arms for _ in range(R)], self.seed,
-                          np.tile(self.replicates, len(arms)), tick=self.tick)
+                          self.replicates.tolist() * len(arms), tick=self.tick)
         return {k: v.reshape(len(arms), R) for k, v in outcomes_of(recs, self.window).items()}
 
 
-def phased(scenario: Scenario, mixes: np.ndarray) -> Scenario:
+def phased(scenario: Scenario, mixes: Array) -> Scenario:
     """The scenario under the phased policy with the three given mixes (3, 6)."""
     changes: dict[str, Any] = {"secretariat.policy": "phased"}
     for phase, mix in zip(PHASES, mixes, strict=True):
@@ -254,7 +262,7 @@ def baselines(scenario: Scenario) -> dict[str, Scenario]:
             "baseline_phased": scenario.with_changes({"secretariat.policy": "phased"})}
 
 
-def baseline_mixes(scenario: Scenario) -> dict[str, np.ndarray]:
+def baseline_mixes(scenario: Scenario) -> dict[str, Array]:
     sec = scenario.secretariat
     return {"baseline_fixed": np.array([sec.mix.shares()] * len(PHASES)),
             "baseline_phased": np.array([getattr(sec.phased, p).shares() for p in PHASES])}
@@ -273,11 +281,11 @@ class Capacity:
     def dims(self) -> int:
         return len(PHASES) * (len(EFFORTS) - 1)
 
-    def mixes(self, x: np.ndarray) -> np.ndarray:
+    def mixes(self, x: Array) -> Array:
         shares = simplex.decode(np.reshape(x, (len(PHASES), len(EFFORTS) - 1)))
         return self.min_share + (1.0 - len(EFFORTS) * self.min_share) * shares
 
-    def point(self, mixes: np.ndarray) -> np.ndarray:
+    def point(self, mixes: Array) -> Array:
         """The point of a mix triple; a share below the floor is raised to it (the mix renormalised)."""
         free = (np.asarray(mixes) - self.min_share) / (1.0 - len(EFFORTS) * self.min_share)
         return simplex.encode(np.clip(free, 0.0, None)).ravel()
@@ -285,7 +293,7 @@ class Capacity:
 
 @dataclass(frozen=True)
 class Search:
-    mixes: np.ndarray  # (3, 6) the best mixes found
+    mixes: Array  # (3, 6) the best mixes found
     value: float  # their in-sample objective
     evaluations: int
     generations: int
@@ -303,7 +311,7 @@ def search(scenario: Scenario, settings: Settings, objective: Objective, bench: 
     history: list[tuple[int, int, float]] = []
     best: dict[str, Any] = {"value": -np.inf, "mixes": None}
 
-    def negative_objective(x: np.ndarray) -> np.ndarray:  # x: (dims, S)
+    def negative_objective(x: Array) -> Array:  # x: (dims, S)
         candidates = [capacity.mixes(col) for col in x.T]
         values = objective.summarise(objective.per_replicate(bench.run(
             [phased(scenario, m) for m in candidates])))
@@ -323,18 +331,18 @@ def search(scenario: Scenario, settings: Settings, objective: Objective, bench: 
     return Search(best["mixes"], best["value"], int(table["evaluations"].iloc[-1]), len(table) - 1, table)
 
 
-def _generator(seed: int, key: tuple[int, int]) -> np.random.Generator:
+def _generator(seed: int, key: tuple[int, ...]) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
 
 
 # --- the report -------------------------------------------------------------------------------------------
 
 
-def paired(arm: np.ndarray, ref: np.ndarray, objective: Objective, rng: np.random.Generator) -> dict:
+def paired(arm: Array, ref: Array, objective: Objective, rng: np.random.Generator) -> dict[str, float]:
     """The objective's difference arm - ref on the same replicates, a 95 % bootstrap interval over
     replicates (resampled in pairs), and the share of replicates where the arm does better.
     """
-    def diff(a: np.ndarray, b: np.ndarray, axis: int = -1) -> np.ndarray:
+    def diff(a: Array, b: Array, axis: int = -1) -> Array:
         return objective.summarise(a, axis) - objective.summarise(b, axis)
 
     ci = stats.bootstrap((arm, ref), diff, paired=True, vectorized=True, n_resamples=9999,
@@ -343,7 +351,7 @@ def paired(arm: np.ndarray, ref: np.ndarray, objective: Objective, rng: np.rando
             "p_beats": float(np.mean(arm > ref))}
 
 
-def summary_table(values: Mapping[str, Mapping[str, np.ndarray]], objective: Objective,
+def summary_table(values: Mapping[str, Mapping[str, Array]], objective: Objective,
                   seed: int) -> pd.DataFrame:
     """One row per sample and arm (and reference, for the paired columns); see docs/optimise.md."""
     rng = _generator(seed, _BOOTSTRAP)
@@ -405,7 +413,7 @@ class Report:
                               "diff_lo95": float(head["diff_lo95"]), "diff_hi95": float(head["diff_hi95"]),
                               "p_beats_baseline_fixed": float(head["p_beats"]),
                               "share_of_months_by_dominant_phase": {
-                                  arm: {p: float(held.loc[arm, f"months_{p}"]) for p in PHASES}
+                                  arm: {p: float(held[f"months_{p}"].loc[arm]) for p in PHASES}
                                   for arm in ARMS}},
             "search": {"optimiser": "scipy.optimize.differential_evolution (best1bin, deferred, "
                                     "vectorized, no polish, tol=0: runs the whole budget)",
@@ -444,6 +452,8 @@ class Report:
 
 def optimised_toml(report: Report) -> str:
     """A scenario file that extends the searched scenario with the best phased mixes."""
+    if report.source is None:  # the file extends the source, so a Scenario object given in code has none
+        raise ValueError("optimised.toml needs the preset name or path the scenario came from")
     source = report.source if report.source in preset_names() else str(Path(report.source).resolve())
     lines = [f"# Written by hta-sim optimise: {report.objective.label()}, seed {report.settings.seed}.",
              f"extends = {json.dumps(source)}",
@@ -478,7 +488,7 @@ def optimise(scenario: str | Path | Scenario = "baseline", settings: Settings | 
         inside = Bench(settings.seed, settings.in_sample, window, bar.update)
         found = search(sc, settings, objective, inside)
         arms = {**baselines(sc), "optimised": phased(sc, found.mixes)}
-        values: dict[str, dict[str, np.ndarray]] = {}
+        values: dict[str, dict[str, Array]] = {}
         frames = []
         for sample, ids in (("in_sample", settings.in_sample), ("out_of_sample", settings.out_of_sample)):
             got = Bench(settings.seed, ids, window, bar.update).run(list(arms.values()))

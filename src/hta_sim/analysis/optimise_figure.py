@@ -6,7 +6,7 @@ It draws from the report's tables (outcomes, summary, convergence) and mixes; it
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import matplotlib
 
@@ -19,6 +19,7 @@ from .optimise import ARMS, baseline_mixes
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure
     from matplotlib.gridspec import GridSpec
 
@@ -36,7 +37,9 @@ def figure(report: Report, path: Path) -> None:
     ax = fig.add_subplot(grid[0, 0])
     data = [out.loc[out["arm"] == a, "objective"].to_numpy() for a in ARMS]
     parts = ax.violinplot(data, showextrema=False)
-    for body, arm in zip(parts["bodies"], ARMS, strict=True):
+    # matplotlib's stubs type every entry as one Collection; "bodies" is a list, one per dataset
+    bodies = cast("list[PolyCollection]", parts["bodies"])
+    for body, arm in zip(bodies, ARMS, strict=True):
         body.set_facecolor(colours[arm])
         body.set_alpha(0.45)
     for i, v in enumerate(data, start=1):
@@ -98,7 +101,7 @@ def _mixes(fig: Figure, grid: GridSpec, report: Report, out: pd.DataFrame) -> No
         ax.bar(x + 0.27, report.search.mixes[k], 0.27, color=colours["optimised"], label="optimised")
         ax.set_xticks(x, [e.replace("_", "\n") for e in EFFORTS], fontsize=7)
         ax.set_ylim(0, 1)
-        share = {a: f"{held.loc[a, f'months_{phase}']:.0%}" for a in ARMS}
+        share = {a: f"{held[f'months_{phase}'].loc[a]:.0%}" for a in ARMS}
         ax.set_title(f"Mix while {phase} dominates\nmonths in force: optimised {share['optimised']}, "
                      f"phased {share['baseline_phased']}, fixed {share['baseline_fixed']}", fontsize=8)
         if k == 0:

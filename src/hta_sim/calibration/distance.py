@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..arrays import Array
 from .simulate import Batch
 from .targets import DIP_REPLICATE_MIN, HOMES_LOG_SD, SCORE_SD, Targets
 
@@ -47,32 +48,34 @@ PEAK_FROM, TROUGH_FROM, MONTHS_SD = 12, 27, 2.0
 class Parts:
     """The discrepancy of n candidates, by part (each (n,))."""
 
-    scores: np.ndarray
-    homes: np.ndarray
-    dip: np.ndarray
-    share: np.ndarray
-    gap: np.ndarray
-    split: np.ndarray
-    lag: np.ndarray
-    timing: np.ndarray
+    scores: Array
+    homes: Array
+    dip: Array
+    share: Array
+    gap: Array
+    split: Array
+    lag: Array
+    timing: Array
 
     @property
-    def total(self) -> np.ndarray:
+    def total(self) -> Array:
         return (self.scores + self.homes + self.dip + self.share + self.gap + self.split + self.lag
                 + self.timing)
 
 
-def median_scores(batch: Batch, targets: Targets) -> np.ndarray:
+def median_scores(batch: Batch, targets: Targets) -> Array:
     """(n, S) the simulated median of each target score over the replicates."""
     d, b, k = targets.index()
-    return np.median(batch.scores[:, :, d, b, k], axis=1)
+    medians: Array = np.median(batch.scores[:, :, d, b, k], axis=1)
+    return medians
 
 
-def gap_ratio(batch: Batch, split_off: Batch) -> np.ndarray:
+def gap_ratio(batch: Batch, split_off: Batch) -> Array:
     """(n,) mean |board - AB| with the split off over the mean gap with it on, 2018-19."""
     on = batch.board_minus_ab[:, slice(*GAP_MONTHS)].mean(axis=1)
     off = np.abs(split_off.board_minus_ab[:, slice(*GAP_MONTHS)]).mean(axis=1)
-    return off / np.maximum(on, 1e-9)
+    ratio: Array = off / np.maximum(on, 1e-9)
+    return ratio
 
 
 def discrepancy(batch: Batch, targets: Targets, split_off: Batch | None = None,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import differential_evolution
 
+from ..arrays import Array
 from ..scenario import Scenario
 from . import space as sp
 from .distance import Parts, discrepancy, median_scores
@@ -34,10 +35,10 @@ class Objective:
     simulate: Simulator
     free: tuple[sp.FreeParameter, ...] = sp.FREE
     tick: Callable[[int], None] | None = None
-    seen_x: list[np.ndarray] = field(default_factory=list)
-    seen_d: list[np.ndarray] = field(default_factory=list)
+    seen_x: list[Array] = field(default_factory=list)
+    seen_d: list[Array] = field(default_factory=list)
 
-    def parts(self, X: np.ndarray) -> tuple[Parts, Batch]:
+    def parts(self, X: Array) -> tuple[Parts, Batch]:
         """Each candidate runs three times in one batch: as it is, with the board/AB split off and
         with the results lag off (for the patterns the discrepancy guards).
         """
@@ -53,24 +54,24 @@ class Objective:
             self.tick(len(X))
         return parts, batch
 
-    def __call__(self, X: np.ndarray) -> np.ndarray:
+    def __call__(self, X: Array) -> Array:
         return self.parts(X)[0].total
 
-    def medians(self, X: np.ndarray) -> np.ndarray:
+    def medians(self, X: Array) -> Array:
         return median_scores(self.parts(X)[1], self.targets)
 
 
 @dataclass(frozen=True)
 class Optimum:
-    x: np.ndarray  # (d,) the best candidate
+    x: Array  # (d,) the best candidate
     value: float  # its discrepancy
-    population: np.ndarray  # (p, d) the final population
-    energies: np.ndarray  # (p,)
+    population: Array  # (p, d) the final population
+    energies: Array  # (p,)
     evaluations: int
 
 
 def optimise(objective: Objective, budget: int, seed: int, popsize: int = 8,
-             start: np.ndarray | None = None) -> Optimum:
+             start: Array | None = None) -> Optimum:
     """Differential evolution over the free parameters' ranges, ``budget`` candidates at most.
 
     ``start``, if given, joins the initial population (scipy's ``x0``), e.g. the core model's values.
@@ -93,13 +94,13 @@ def _pow2(n: int) -> bool:
 
 @dataclass(frozen=True)
 class Posterior:
-    samples: np.ndarray  # (m, d) draws after burn-in (integer parameters rounded)
-    log_prob: np.ndarray  # (m,)
+    samples: Array  # (m, d) draws after burn-in (integer parameters rounded)
+    log_prob: Array  # (m,)
     walkers: int
     steps: int
     burn: int
     acceptance: float  # mean acceptance fraction
-    autocorr: np.ndarray  # (d,) integrated autocorrelation time estimate, in steps (may be rough)
+    autocorr: Array  # (d,) integrated autocorrelation time estimate, in steps (may be rough)
 
 
 def sample(objective: Objective, start: Optimum, budget: int, seed: int, walkers: int = 32) -> Posterior:
@@ -122,7 +123,7 @@ def sample(objective: Objective, start: Optimum, budget: int, seed: int, walkers
     p0[:, ~integer] += rng.normal(0, 0.01, size=(walkers, int((~integer).sum()))) * width[~integer]
     p0 = np.clip(p0, lo + 1e-9 * width, hi - 1e-9 * width)
 
-    def log_prob(X: np.ndarray) -> np.ndarray:
+    def log_prob(X: Array) -> Array:
         inside = np.all((lo <= X) & (hi >= X), axis=1)
         out = np.full(len(X), -np.inf)
         if objective.tick and not inside.all():

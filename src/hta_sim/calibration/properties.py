@@ -10,9 +10,12 @@ each mechanism's ablation is recorded (docs/ODD.md's ablation table), not requir
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
+from ..arrays import Array
 from ..mechanisms import NAMES
 from ..scenario import Scenario
 from . import space as sp
@@ -23,9 +26,9 @@ MARGIN_GAP, GAP_RATIO, LAG_OFF_MAX = 0.005, 0.30, 0.04  # tests: > 0, < 0.35, < 
 DIP_SAFE = (0.07, 0.26)
 
 
-def variants(base: Scenario) -> dict[str, dict]:
-    """Changes that make each checked variant, as in tests/test_dip.py."""
-    out: dict[str, dict] = {"fitted": {}}
+def variants(base: Scenario) -> dict[str, dict[str, Any]]:
+    """Changes that make each checked variant, as in tests/test_dip.py (dotted path -> value)."""
+    out: dict[str, dict[str, Any]] = {"fitted": {}}
     out |= {f"{m} off": {f"mechanisms.{m}": False} for m in NAMES}
     out["slower initiatives"] = {"initiatives.pilot_months": 24.0, "initiatives.running_months": 48.0}
     mix = base.secretariat.mix.model_dump()
@@ -36,7 +39,7 @@ def variants(base: Scenario) -> dict[str, dict]:
     return out
 
 
-def check(base: Scenario, X: np.ndarray, simulate: Simulator) -> pd.DataFrame:
+def check(base: Scenario, X: Array, simulate: Simulator) -> pd.DataFrame:
     """One row per candidate: each check's measure and whether all hard checks pass."""
     vs = variants(base)
     scenarios = [sp.scenario(base, x).with_changes(ch) if ch else sp.scenario(base, x)
@@ -69,8 +72,8 @@ def check(base: Scenario, X: np.ndarray, simulate: Simulator) -> pd.DataFrame:
     return rows
 
 
-def candidates(population: np.ndarray, energies: np.ndarray, draws: np.ndarray, draw_energies:
-               np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+def candidates(population: Array, energies: Array, draws: Array, draw_energies:
+               Array, k: int) -> tuple[Array, Array]:
     """The k best distinct candidates of the optimiser's population and the posterior draws."""
     X = np.vstack([population, draws])
     e = np.concatenate([energies, draw_energies])

@@ -8,6 +8,7 @@ documented in docs/calibration.md.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import matplotlib
@@ -93,8 +94,8 @@ def parameter_table(cal: Calibration) -> pd.DataFrame:
         ratio = (p95 - p05) / (0.9 * (f.high - f.low))
         label = "pinned down" if ratio <= PINNED else "partly constrained" if ratio <= PARTLY else \
             "left free"
-        partners = [f"{o} ({corr.loc[f.name, o]:+.2f})" for o in corr.columns
-                    if o != f.name and abs(corr.loc[f.name, o]) >= STRONG_CORRELATION]
+        partners = [f"{o} ({corr[o].loc[f.name]:+.2f})" for o in corr.columns
+                    if o != f.name and abs(corr[o].loc[f.name]) >= STRONG_CORRELATION]
         rows.append({"parameter": f.name, "low": f.low, "high": f.high, "integer": f.integer,
                      "before": float(sp.read(cal.base)[i]), "fitted": f.value(cal.chosen[i]),
                      "optimum": f.value(cal.optimum.x[i]),
@@ -181,7 +182,7 @@ def scenario_toml(cal: Calibration) -> str:
     return "\n".join(lines) + "\n" + sections_toml(values)
 
 
-def sections_toml(values: dict) -> str:
+def sections_toml(values: Mapping[str, float]) -> str:
     """Fitted dotted-path values as TOML sections (floats to 4 decimals), for scenario files."""
     import tomli_w
 

@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from ..arrays import Array
 from ..engine import roster_of
 from .run import SHARES, Calibration
 from .targets import DIP_BAND, DIP_REPLICATE_MIN, DIP_REPLICATE_SHARE, SCORE_SD, SEED_DATE
@@ -52,7 +53,7 @@ def _shortlist(cal: Calibration) -> list[str]:
     ]
 
 
-def _sampler_note(tau: np.ndarray, kept: int) -> str:
+def _sampler_note(tau: Array, kept: int) -> str:
     if not np.isfinite(tau).any():
         return f"- Sampler: {kept} kept steps, too few to estimate autocorrelation times."
     hi = float(np.nanmax(tau))

@@ -13,6 +13,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .. import api
+from ..arrays import Array
 from ..calendar import month_text, parse_month
 from ..errors import InputError
 from ..mechanisms import NAMES
@@ -57,11 +58,11 @@ class Calibration:
     base: Scenario  # the baseline the fit starts from (its other values stay fixed)
     fitted: Scenario
     optimum: Optimum
-    chosen: np.ndarray  # (d,) the shipped values: the best shortlisted candidate keeping the patterns
+    chosen: Array  # (d,) the shipped values: the best shortlisted candidate keeping the patterns
     shortlist: pd.DataFrame  # the shortlisted candidates, their discrepancy and pattern checks
     posterior: Posterior
-    predictive: np.ndarray  # (draws, S) median target scores at posterior draws
-    holdout_x: np.ndarray
+    predictive: Array  # (draws, S) median target scores at posterior draws
+    holdout_x: Array
     holdout: Results  # assessment at the fit without the AB scores
     assessed: Results  # assessment at the fitted values
     null: Results  # the fitted values with every mechanism switched off

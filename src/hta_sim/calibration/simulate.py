@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import engine
+from ..arrays import Array, Codes
 from ..calendar import parse_month
 from ..outcomes import PEAK_MONTHS, TROUGH_MONTHS
 from ..scenario import Scenario
@@ -27,14 +28,14 @@ from ..scenario import Scenario
 class Batch:
     """Simulated summaries of n candidates over R replicates each."""
 
-    scores: np.ndarray  # (n, R, D, 2, 8) pulse scores on the calibration's pulse dates, board and AB
-    homes: np.ndarray  # (n, R) homes_created on the homes date
-    engagement: np.ndarray  # (n, R, T) monthly mean engagement of active partners
-    board: np.ndarray  # (n, R, T) monthly mean engagement of board members
-    ab: np.ndarray  # (n, R, T) monthly mean engagement of AB members
+    scores: Array  # (n, R, D, 2, 8) pulse scores on the calibration's pulse dates, board and AB
+    homes: Array  # (n, R) homes_created on the homes date
+    engagement: Array  # (n, R, T) monthly mean engagement of active partners
+    board: Array  # (n, R, T) monthly mean engagement of board members
+    ab: Array  # (n, R, T) monthly mean engagement of AB members
 
     @property
-    def board_minus_ab(self) -> np.ndarray:
+    def board_minus_ab(self) -> Array:
         """(n, T) the ensemble's board engagement minus its AB engagement, by month."""
         return self.board.mean(axis=1) - self.ab.mean(axis=1)
 
@@ -43,24 +44,24 @@ class Batch:
         return Batch(*(getattr(self, f)[rows] for f in FIELDS))
 
     @property
-    def ensemble_depth(self) -> np.ndarray:
+    def ensemble_depth(self) -> Array:
         """(n,) the dip of the replicate-averaged curve (docs/ODD.md, "The dip")."""
         return depth(self.engagement.mean(axis=1))
 
     @property
-    def peak_step(self) -> np.ndarray:
+    def peak_step(self) -> Codes:
         """(n,) month of the smoothed ensemble curve's peak in years 1-2."""
         s = smoothed(self.engagement.mean(axis=1))
         return PEAK_MONTHS[0] + np.argmax(s[:, slice(*PEAK_MONTHS)], axis=1)
 
     @property
-    def trough_step(self) -> np.ndarray:
+    def trough_step(self) -> Codes:
         """(n,) month of its trough in years 3-4."""
         s = smoothed(self.engagement.mean(axis=1))
         return TROUGH_MONTHS[0] + np.argmin(s[:, slice(*TROUGH_MONTHS)], axis=1)
 
     @property
-    def replicate_depths(self) -> np.ndarray:
+    def replicate_depths(self) -> Array:
         """(n, R) each replicate's own smoothed dip depth."""
         return depth(self.engagement)
 
@@ -68,7 +69,7 @@ class Batch:
 FIELDS = ("scores", "homes", "engagement", "board", "ab")
 
 
-def smoothed(curves: np.ndarray) -> np.ndarray:
+def smoothed(curves: Array) -> Array:
     """Centred 3-month moving average along the last axis; the edges average what exists.
 
     The same definition as ``outcomes.smoothed``, for whole arrays of curves at once.
@@ -77,21 +78,23 @@ def smoothed(curves: np.ndarray) -> np.ndarray:
     total = padded[..., :-2] + padded[..., 1:-1] + padded[..., 2:]
     count = np.full(curves.shape[-1], 3.0)
     count[[0, -1]] = 2.0
-    return total / count
+    average: Array = total / count
+    return average
 
 
-def depth(curves: np.ndarray) -> np.ndarray:
+def depth(curves: Array) -> Array:
     """Dip depth of each curve along the last axis: (peak over years 1-2 - trough over 3-4) / peak."""
     s = smoothed(curves)
     peak = s[..., slice(*PEAK_MONTHS)].max(axis=-1)
     trough = s[..., slice(*TROUGH_MONTHS)].min(axis=-1)
-    return (peak - trough) / peak
+    dip: Array = (peak - trough) / peak
+    return dip
 
 
 def _run(scenarios: Sequence[Scenario], seed: int, replicates: int, homes_step: int) -> Batch:
     n = len(scenarios)
     per_rep = [s for s in scenarios for _ in range(replicates)]
-    ids = np.tile(np.arange(replicates), n)
+    ids = list(range(replicates)) * n  # replicate numbers 0..R-1 for each candidate in turn
     recs = engine.run(per_rep, seed, ids)
     scores = np.concatenate([r.pulse for r in recs])
     homes = np.concatenate([r.columns["homes_created"][:, homes_step] for r in recs])
@@ -121,7 +124,7 @@ class Simulator:
         if self._pool is None or len(scenarios) < 2 * self.workers:
             return _run(scenarios, self.seed, self.replicates, step)
         parts = np.array_split(np.arange(len(scenarios)), self.workers)
-        futures = [self._pool.submit(_run, [scenarios[i] for i in part], self.seed, self.replicates,
+        futures = [self._pool.submit(_run, [scenarios[i] for i in part.tolist()], self.seed, self.replicates,
                                      step) for part in parts]
         done = [f.result() for f in futures]
         return Batch(*(np.concatenate([getattr(b, k) for b in done]) for k in

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..arrays import Array
 from ..scenario import Scenario
 
 
@@ -73,15 +74,15 @@ def bounds(space: tuple[FreeParameter, ...] = FREE) -> list[tuple[float, float]]
     return [(f.low - 0.49, f.high + 0.49) if f.integer else (f.low, f.high) for f in space]
 
 
-def changes(x: np.ndarray, space: tuple[FreeParameter, ...] = FREE) -> dict[str, float | int]:
+def changes(x: Array, space: tuple[FreeParameter, ...] = FREE) -> dict[str, float | int]:
     return {f.name: f.value(v) for f, v in zip(space, x, strict=True)}
 
 
-def scenario(base: Scenario, x: np.ndarray, space: tuple[FreeParameter, ...] = FREE) -> Scenario:
+def scenario(base: Scenario, x: Array, space: tuple[FreeParameter, ...] = FREE) -> Scenario:
     return base.with_changes(changes(x, space))
 
 
-def read(s: Scenario, space: tuple[FreeParameter, ...] = FREE) -> np.ndarray:
+def read(s: Scenario, space: tuple[FreeParameter, ...] = FREE) -> Array:
     """The free parameters' values in a scenario, in space order."""
     from ..scenario import flatten
 

@@ -9,11 +9,13 @@ k = j with common random numbers and k = the run's number otherwise.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .. import engine, streams
@@ -61,8 +63,8 @@ def run_job(job: Job) -> ChunkResult:
     point = job.first_point + np.repeat(np.arange(n), reps)
     run = point * reps + np.tile(np.arange(reps), n)
     stream = np.tile(np.arange(reps), n) if job.common_random_numbers else run
-    per_run = {name: [v for v in _plain(vals.tolist()) for _ in range(reps)]
-               for name, vals in job.values.items()}
+    per_run: dict[str, Sequence[Any]] = {name: [v for v in _plain(vals.tolist()) for _ in range(reps)]
+                                         for name, vals in job.values.items()}
     layout, p = compile_columns(job.base, roster, len(run), per_run)
     slots = job.base.initiatives.slots
     levers = _needs_lever_stream(job)
@@ -75,7 +77,9 @@ def run_job(job: Job) -> ChunkResult:
     plan = Plan(job.outcomes, layout)
     recs = plan.recorders(stream)
     engine.simulate_batch(state, p, layout, draws, recs)
-    table = {"run": run, "point": point, "replicate": stream}
+    # identity and outcome arrays, the design's columns as Series (their dtypes kept), the machine
+    table: dict[str, npt.NDArray[Any] | pd.Series[Any] | str] = {"run": run, "point": point,
+                                                                 "replicate": stream}
     for name, vals in job.values.items():
         table[name] = vals.repeat(reps).reset_index(drop=True)
     table |= plan.measure(recs)

@@ -8,11 +8,13 @@ seed sets, or to confirm that a change of engine or executor left the science al
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 from scipy import stats
 
 
-def two_sample(a: pd.DataFrame, b: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
+def two_sample(a: pd.DataFrame, b: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
     """One row per outcome: the KS statistic, its p-value and both sample sizes."""
     rows = []
     for name in outcomes:
@@ -23,7 +25,7 @@ def two_sample(a: pd.DataFrame, b: pd.DataFrame, outcomes: list[str]) -> pd.Data
     return pd.DataFrame(rows)
 
 
-def by_machine(runs: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
+def by_machine(runs: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
     """Each machine's runs against all the others' (a sweep that ran on a mixed cluster)."""
     frames = []
     for machine, mine in runs.groupby("machine"):

@@ -12,18 +12,22 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from ..arrays import Array
 from .spec import Parameter, SweepSpec, canonical, kind_of
+
+#: The pandas dtypes a discrete parameter's column takes (nullable, so an unset month stays NA).
+Dtype = Literal["boolean", "Int64", "float64", "string"]
 
 
 @dataclass(frozen=True)
 class Design:
     points: pd.DataFrame  # one row per point; columns: the parameters' dotted names
-    sample: np.ndarray  # (points, parameters): the raw sample, in the problem's bounds
+    sample: Array  # (points, parameters): the raw sample, in the problem's bounds
     problem: dict[str, Any]  # SALib's problem: names and bounds
 
     @property
@@ -31,12 +35,20 @@ class Design:
         return len(self.points)
 
 
+def _bounds(p: Parameter) -> tuple[float, float]:
+    """A range's (low, high); the spec's validator gives a parameter either both or values."""
+    if p.low is None or p.high is None:
+        raise ValueError(f"parameter {p.name!r} is given as values, not a range")
+    return p.low, p.high
+
+
 def choices(spec: SweepSpec, p: Parameter) -> list[Any] | None:
     """The discrete values a parameter takes (canonical), or None for a continuous range."""
     if p.values is not None:
         return [canonical(spec.base, p.name, v, p.name) for v in p.values]
     if kind_of(spec.base, p.name) == "int":
-        return list(range(int(p.low), int(p.high) + 1))
+        low, high = _bounds(p)
+        return list(range(int(low), int(high) + 1))
     return None
 
 
@@ -45,7 +57,7 @@ def problem(spec: SweepSpec) -> dict[str, Any]:
     bounds = []
     for p in spec.parameters:
         c = choices(spec, p)
-        bounds.append([0.0, float(len(c))] if c is not None else [float(p.low), float(p.high)])
+        bounds.append([0.0, float(len(c))] if c is not None else [float(end) for end in _bounds(p)])
     return {"num_vars": len(spec.parameters), "names": [p.name for p in spec.parameters],
             "bounds": bounds}
 
@@ -90,9 +102,9 @@ def build(spec: SweepSpec) -> Design:
     return Design(_values(spec, sample), sample, prob)
 
 
-def _values(spec: SweepSpec, sample: np.ndarray) -> pd.DataFrame:
+def _values(spec: SweepSpec, sample: Array) -> pd.DataFrame:
     """Map a raw sample to the values scenarios store."""
-    columns = {}
+    columns: dict[str, Array | pd.api.extensions.ExtensionArray] = {}
     for j, p in enumerate(spec.parameters):
         c = choices(spec, p)
         if c is None:
@@ -107,10 +119,11 @@ def _grid_axis(spec: SweepSpec, p: Parameter) -> list[Any]:
     c = choices(spec, p)
     if c is not None:
         return c
-    return np.linspace(p.low, p.high, p.levels or spec.design.levels).tolist()
+    grid: list[Any] = np.linspace(*_bounds(p), p.levels or spec.design.levels).tolist()
+    return grid
 
 
-def _grid_sample(spec: SweepSpec, points: pd.DataFrame) -> np.ndarray:
+def _grid_sample(spec: SweepSpec, points: pd.DataFrame) -> Array:
     """A grid's points in the problem's coordinates (value index + 0.5 for discrete parameters)."""
     out = np.empty((len(points), len(spec.parameters)))
     for j, p in enumerate(spec.parameters):
@@ -121,7 +134,7 @@ def _grid_sample(spec: SweepSpec, points: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _dtype(values: list[Any]) -> str:
+def _dtype(values: list[Any]) -> Dtype:
     if all(isinstance(v, bool) for v in values):
         return "boolean"
     if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
