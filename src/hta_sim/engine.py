@@ -74,7 +74,7 @@ def advance(state: State, p: Params, layout: Layout, t: int, draws: streams.Draw
     return m
 
 
-def run(scenario: Scenario | Sequence[Scenario], seed: int, replicates: int | Sequence[int],
+def run(scenario: Scenario | Sequence[Scenario], seed: int, replicates: int | Sequence[int] | Replicates,
         chunk: int = DEFAULT_CHUNK, tick: Callable[[int], object] | None = None) -> list[Recorder]:
     """Run replicates (a count, or explicit replicate numbers) in chunks; one Recorder per chunk.
 

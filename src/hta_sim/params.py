@@ -9,7 +9,7 @@ and purposes, roster) is shared by a batch: the ``Layout``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args, get_origin
 
@@ -114,7 +114,7 @@ def compile_params(scenarios: list[Scenario], roster: Roster) -> tuple[Layout, P
 
 
 def compile_columns(base: Scenario, roster: Roster, rows: int,
-                    columns: dict[str, Sequence[Any]]) -> tuple[Layout, Params]:
+                    columns: Mapping[str, Sequence[Any]]) -> tuple[Layout, Params]:
     """Parameters of ``rows`` replicates that share ``base`` except for some leaves, one value a row.
 
     The same arrays, bit for bit, as ``compile_params`` of one ``base.with_changes`` per row, without

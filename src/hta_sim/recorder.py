@@ -9,17 +9,19 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .arrays import masked_mean, ordered_sum
+from .arrays import Array, Codes, Mask, masked_mean, ordered_sum
 from .calendar import dates
 from .params import Layout
 from .state import State
 from .vocabulary import BODIES, EFFORTS, PHASES, PULSE_PARAMETERS, RUNGS, STAGES, STEERING_GROUP
+
+Recorded = npt.NDArray[Any]  # a column's values: float numbers, or whole counts and codes
 
 SCALARS = (
     "engagement_mean", "engagement_board", "engagement_ab", "visible_results", "homes_created",
@@ -32,13 +34,13 @@ SHARES = tuple(f"effort_{e}" for e in EFFORTS)
 ALL = (*SCALARS, *COUNTS, *SHARES, "phase")
 
 
-def _column_rules() -> dict[str, Callable[[State], np.ndarray]]:
+def _column_rules() -> dict[str, Callable[[State], Recorded]]:
     """Each column of the trajectories table as a function of the month's state, (R,) per call.
 
     The one definition of every recorded quantity: the full Recorder and the lean sweep recorder
     (a subset of columns at a subset of months) both read them from here.
     """
-    rules: dict[str, Callable[[State], np.ndarray]] = {
+    rules: dict[str, Callable[[State], Recorded]] = {
         "engagement_mean": lambda s: masked_mean(s.engagement, s.active),
         "engagement_board": lambda s: masked_mean(s.engagement, s.active & s.board),
         "engagement_ab": lambda s: masked_mean(s.engagement, s.active & s.ab),
@@ -67,25 +69,25 @@ def _column_rules() -> dict[str, Callable[[State], np.ndarray]]:
     return rules
 
 
-def _on_rung(s: State, rung: int) -> np.ndarray:
+def _on_rung(s: State, rung: int) -> Recorded:
     return np.sum(s.active & (s.rung == rung), axis=-1)
 
 
-def _at_stage(s: State, stage: int) -> np.ndarray:
+def _at_stage(s: State, stage: int) -> Recorded:
     return np.sum(s.stage == stage, axis=-1)
 
 
-def _effort(s: State, effort: int) -> np.ndarray:
+def _effort(s: State, effort: int) -> Array:
     return s.mix[:, effort]
 
 
-def _partner_led(s: State) -> np.ndarray:
+def _partner_led(s: State) -> Recorded:
     """Initiatives from idea to scaled that a partner, not the secretariat, leads (R,)."""
     working = (s.stage >= STAGES.index("idea")) & (s.stage <= STAGES.index("scaled"))
     return np.sum(working & (s.lead >= 0), axis=-1)
 
 
-RULES: dict[str, Callable[[State], np.ndarray]] = _column_rules()
+RULES: dict[str, Callable[[State], Recorded]] = _column_rules()
 
 
 class MonthSink(Protocol):
@@ -102,13 +104,13 @@ class Recorder:
     ``values(name)`` then gives (R, len(steps)) arrays; ``trajectories`` needs the full default.
     """
 
-    replicates: np.ndarray  # the global replicate numbers in this batch
+    replicates: Codes  # the global replicate numbers in this batch
     layout: Layout
     names: tuple[str, ...] = ALL
     steps: tuple[int, ...] | None = None  # recorded months (step indices); None: every month
-    columns: dict[str, np.ndarray] = field(default_factory=dict)
-    pulse: np.ndarray = field(init=False)  # (R, n_dates, 2, 8)
-    pulse_split: np.ndarray = field(init=False)  # (R, n_dates) bool: association reached
+    columns: dict[str, Recorded] = field(default_factory=dict)
+    pulse: Array = field(init=False)  # (R, n_dates, 2, 8)
+    pulse_split: Mask = field(init=False)  # (R, n_dates) bool: association reached
 
     def __post_init__(self) -> None:
         unknown = set(self.names) - set(RULES)
@@ -123,7 +125,7 @@ class Recorder:
         self.pulse = np.full((R, len(self.layout.pulse_steps), 2, len(PULSE_PARAMETERS)), np.nan)
         self.pulse_split = np.zeros((R, len(self.layout.pulse_steps)), dtype=bool)
 
-    def record(self, s: State, t: int, split: np.ndarray) -> None:
+    def record(self, s: State, t: int, split: Mask) -> None:
         i = self._slot.get(t)
         if i is not None:
             for name in self.names:
@@ -133,7 +135,7 @@ class Recorder:
             self.pulse[:, i] = s.scores
             self.pulse_split[:, i] = split
 
-    def values(self, name: str) -> np.ndarray:
+    def values(self, name: str) -> Recorded:
         """(R, recorded months) values of one column."""
         return self.columns[name]
 
