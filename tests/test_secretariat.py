@@ -52,7 +52,8 @@ def test_no_planned_staff_no_funded_staff():
 
 
 @settings(max_examples=100, deadline=None)
-@given(staff=st.one_of(st.just(0.0), st.floats(0.01, 50.0)), cost=st.floats(0.01, 10.0), money=st.floats(0.0, 100.0))
+@given(staff=st.one_of(st.just(0.0), st.floats(0.01, 50.0)), cost=st.floats(0.01, 10.0),
+       money=st.floats(0.0, 100.0))
 def test_funded_staff_never_exceeds_the_planned_staff(staff, cost, money):
     p = with_values(FIXED_P, "secretariat", staff=staff)
     p = with_values(p, "funding", secretariat_cost_mdkk_per_fte_year=cost)
