@@ -117,11 +117,16 @@ def test_take_over_hands_working_secretariat_led_initiatives_to_the_keenest_boar
     np.testing.assert_array_equal(s.lead, [[2, -1, -1]])  # u 0.5 is not below 0.5; scaled is done
 
 
-def test_take_over_leaves_partner_led_initiatives_and_needs_an_eligible_owner():
-    p = params(OWNERSHIP)
-    s = owners(stage=[IDEA, RUNNING, PILOT], lead=[1, -1, -1], rung=[2, 7, 2])
-    board_ownership.take_over(s, p, month(slots=3, step=5, takeover=0.0))
-    np.testing.assert_array_equal(s.lead, [[1, -1, -1]])
+def test_take_over_leaves_partner_led_initiatives_with_their_lead():
+    s = owners(stage=[IDEA, RUNNING, PILOT], lead=[1, -1, -1])
+    board_ownership.take_over(s, params(OWNERSHIP), month(slots=3, step=5, takeover=0.0))
+    np.testing.assert_array_equal(s.lead, [[1, 2, 2]])
+
+
+def test_take_over_needs_an_eligible_owner():
+    s = owners(stage=[IDEA, RUNNING, PILOT], rung=[2, 7, 2])  # the board members are below rung 3
+    board_ownership.take_over(s, params(OWNERSHIP), month(slots=3, step=5, takeover=0.0))
+    np.testing.assert_array_equal(s.lead, [[-1, -1, -1]])
 
 
 def test_take_over_without_its_draws_does_nothing():

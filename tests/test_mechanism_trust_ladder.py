@@ -73,10 +73,10 @@ def test_a_partner_at_the_top_rung_cannot_climb():
 
 def test_falls_one_rung_with_neglect_and_closeness_halves_the_chance():
     # rung 3: need 0.6875, falls below 0.6875 - 0.0625 - 0.25 = 0.375; sustained 0
-    s = state(partners=2, active=True, rung=3, closeness=[0.0, 1.0])
-    # chances: 0.25 * (1 - 0.5 * 0) = 0.25 and 0.25 * (1 - 0.5 * 1) = 0.125; both draw 0.2
-    trust_ladder.climb_and_fall(s, params(ON), np.array([[0.2, 0.2]]))
-    np.testing.assert_array_equal(s.rung, [[2, 3]])
+    s = state(partners=3, active=True, rung=3, closeness=[0.0, 1.0, 1.0])
+    # chances: 0.25 * (1 - 0.5 * 0) = 0.25, and 0.25 * (1 - 0.5 * 1) = 0.125 for the close ones
+    trust_ladder.climb_and_fall(s, params(ON), np.array([[0.2, 0.1249, 0.125]]))
+    np.testing.assert_array_equal(s.rung, [[2, 2, 3]])
 
 
 def test_no_fall_at_the_margin():
