@@ -57,6 +57,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default=None, help="result folder (default results/run/<scenario>)")
     run.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     run.add_argument("--engine", choices=("vectorized", "mesa"), default="vectorized")
+    run.add_argument("--force", action="store_true",
+                     help="replace an earlier result of this command in --out")
     sub.add_parser("scenarios", help="list the preset scenarios, one line each")
     cmp = sub.add_parser("compare", help="compare scenarios on common random numbers")
     cmp.add_argument("scenarios", nargs="+", help="preset names or TOML paths; the first is the reference")
@@ -67,6 +69,8 @@ def parser() -> argparse.ArgumentParser:
                      help="CSV of parameter draws (default: the calibration's, when shipped)")
     cmp.add_argument("--fixed-parameters", action="store_true",
                      help="keep every scenario's parameter values; chance is the only uncertainty")
+    cmp.add_argument("--force", action="store_true",
+                     help="replace an earlier result of this command in --out")
     scen = sub.add_parser("scenario", help="show or compare scenario definitions")
     scen_sub = scen.add_subparsers(dest="action", required=True, parser_class=_Parser)
     show = scen_sub.add_parser("show", help="print a scenario fully resolved, as TOML")
@@ -86,7 +90,11 @@ def parser() -> argparse.ArgumentParser:
     cal.add_argument("--budget", type=_budget, default=None,
                      help="candidate parameter sets to evaluate, all stages (default 12000)")
     cal.add_argument("--quick", action="store_true", help="a tiny run for tests (seconds)")
-    cal.add_argument("--out", default="results/run/calibration", help="result folder")
+    cal.add_argument("--out", default=None,
+                     help="result folder (default results/run/calibration; with --quick "
+                     "results/quick/calibration)")
+    cal.add_argument("--force", action="store_true",
+                     help="replace an earlier result of this command in --out")
     cal.add_argument("--observations", default=None,
                      help="CSV of observed pulse scores (the pulse table's format) to fit as well")
     cal.add_argument("--seed", type=_seed, default=2018)
@@ -120,7 +128,10 @@ def _optimise_parser(sub) -> None:
     opt.add_argument("--quick", action="store_true", help="a small budget, for a first look or tests")
     opt.add_argument("--seed", type=_seed, default=0)
     opt.add_argument("--scenario", default="baseline", help="a preset name or a TOML path")
-    opt.add_argument("--out", default=None, help="result folder (default results/optimise/<objective>)")
+    opt.add_argument("--out", default=None, help="result folder (default results/optimise/<objective>; "
+                     "with --quick results/quick/optimise/<objective>)")
+    opt.add_argument("--force", action="store_true",
+                     help="replace an earlier result of this command in --out")
 
 
 def _sweep_parsers(sub) -> None:
@@ -144,7 +155,9 @@ def _sweep_parsers(sub) -> None:
                       help="an outcome column (repeatable; default: the headline outcomes)")
     sens.add_argument("--out", default=None, help="result folder (default: SWEEP/sensitivity-METHOD)")
     sens.add_argument("--resamples", type=_positive, default=200, help="bootstrap resamples")
-    sens.add_argument("--seed", type=_seed, default=0, help="bootstrap seed")
+    sens.add_argument("--seed", type=_seed, default=None, help="bootstrap seed (default: the sweep's)")
+    sens.add_argument("--force", action="store_true",
+                     help="replace an earlier result of this command in --out")
 
 
 def _budget(text: str) -> int:
@@ -190,17 +203,17 @@ def _compare(args: argparse.Namespace) -> int:
 
     from .analysis import compare
     from .analysis.posterior import load_posterior
-    from .results import check_out
+    from .outfolder import check_out
     from .scenario import load
 
     if len(args.scenarios) < 2:  # noqa: PLR2004 (a comparison needs a reference and another)
         raise InputError(f"field 'scenarios' = {args.scenarios}: give at least two scenarios")
     names = [load(s).name for s in args.scenarios]
     out = Path(args.out or f"results/compare/{'-vs-'.join(names[:4])}")
-    check_out(out)
+    check_out(out, "compare", args.force)
     posterior = None if args.fixed_parameters else load_posterior(args.posterior)
     cmp = compare.run(args.scenarios, args.replicates, args.seed, posterior, progress=True)
-    compare.save(cmp, out)
+    compare.save(cmp, out, args.force)
     table = cmp.table()
     show = table[table["outcome"].isin(["engagement_2021", "dip_depth", "homes_2027"])]
     print(show.drop(columns="label").round(3).to_string(index=False))
@@ -248,7 +261,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
     from .analysis.sensitivity import run
 
-    out = run(args.sweep, args.method, args.outcome, args.out, args.resamples, args.seed)
+    out = run(args.sweep, args.method, args.outcome, args.out, args.resamples, args.seed, args.force)
     table = pd.read_csv(out / "sensitivity.csv")
     print(table.pivot_table(index=["outcome", "parameter"], columns="index", values="value",
                             sort=False).round(3).to_string())
@@ -259,19 +272,19 @@ def _sensitivity(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from .outfolder import check_out
     from .params import check
-    from .results import check_out
     from .scenario import load
 
     scenario = load(args.scenario)  # validate before any work or output (and before heavy imports)
     check(scenario)
     out = Path(args.out or f"results/run/{scenario.name}")
-    check_out(out)
+    check_out(out, "run", args.force)
     from .api import simulate
 
     res = simulate(scenario, replicates=args.replicates, seed=args.seed, engine=args.engine,
                    progress=True)
-    res.save(out, format=args.format)
+    res.save(out, format=args.format, force=args.force)
     print(res.summary().round(3).to_string())
     print(f"\nwrote {out}/")
     return 0
@@ -288,8 +301,8 @@ def _optimise(args: argparse.Namespace) -> int:
                         min_share=args.min_share,
                         weights=parse_weights(args.weights) if args.weights is not None else None,
                         **((QUICK if args.quick else {}) | sized))
-    out = Path(args.out or f"results/optimise/{args.objective}")
-    report = optimise(args.scenario, settings, out=out, progress=True)
+    out = Path(args.out or f"results/{'quick/' if args.quick else ''}optimise/{args.objective}")
+    report = optimise(args.scenario, settings, out=out, progress=True, force=args.force)
     print(report.summary.round(4).to_string(index=False))
     print(f"\nwrote {out}/")
     return 0
@@ -299,7 +312,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     import dataclasses
     from pathlib import Path
 
-    from .results import check_out
+    from .outfolder import check_out
     from .scenario import load
 
     try:
@@ -310,8 +323,8 @@ def _calibrate(args: argparse.Namespace) -> int:
     from .calibration import Settings, calibrate, write
     from .calibration.run import targets_for
 
-    out = Path(args.out)
-    check_out(out)
+    out = Path(args.out or ("results/quick/calibration" if args.quick else "results/run/calibration"))
+    check_out(out, "calibrate", args.force)
     if args.observations is not None:
         targets_for(args.observations, load("baseline"))  # validate before any work
     settings = Settings.quick_test() if args.quick else Settings()
@@ -319,7 +332,7 @@ def _calibrate(args: argparse.Namespace) -> int:
                                  ("workers", args.workers), ("seed", args.seed)) if v is not None}
     settings = dataclasses.replace(settings, **changes)
     cal = calibrate(settings, observations=args.observations, progress=True)
-    write(cal, out)
+    write(cal, out, args.force)
     from .calibration.report import seed_fit, target_table
 
     fit = seed_fit(target_table(cal))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from collections.abc import Sequence
 from importlib import resources
@@ -28,6 +29,7 @@ Rate = Annotated[float, Field(ge=0.0, le=1.0)]
 Positive = Annotated[float, Field(ge=0.0)]
 
 
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")  # a scenario name: a plain identifier
 MIX_TOLERANCE = 1e-6  # how far from 1 a mix's shares may sum (rounding in a user's file)
 
 
@@ -326,8 +328,13 @@ class Scenario(Section):
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
-        if not v.strip():
-            raise ValueError("a scenario needs a non-empty name")
+        """A plain identifier, since it becomes a folder name (results/run/<name>).
+
+        No path separators, no '..' and no control characters.
+        """
+        if not NAME.fullmatch(v) or ".." in v:
+            raise ValueError("a name is 1 to 100 letters, digits, '_', '-' or '.', starting with a "
+                             "letter or digit, without '..'")
         return v
 
     def to_dict(self) -> dict[str, Any]:
