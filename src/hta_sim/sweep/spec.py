@@ -30,11 +30,14 @@ from ..scenario import load as load_scenario
 #: Fields that shape a batch's arrays or roster, so every run of a sweep must share them.
 STRUCTURAL = frozenset({"initiatives.slots", "new_partners.enabled", "new_partners.count"})
 Value = bool | int | float | str
+MAX_SEED = 2**63 - 1  # seeds are stored as int64 (the tables' seed column)
 NONE = "none"  # how a spec writes "no date" for an optional month (secretariat.funding_ends)
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Strict like a scenario: no unknown keys, no coercion between types, finite numbers only."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Parameter(_Section):
@@ -65,7 +68,7 @@ class Design(_Section):
     samples: Annotated[int, Field(ge=1, le=10_000_000)] = 64  # N: lhs points, sobol base, morris paths
     second_order: bool = True  # sobol: also second-order indices (N * (2D + 2) points, else N * (D + 2))
     levels: Annotated[int, Field(ge=2, le=1000)] = 4  # morris grid levels; grid points on each range
-    seed: Annotated[int, Field(ge=0)] | None = None  # the design's own seed; default: the sweep's seed
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] | None = None  # own seed; default: the sweep's
 
     @model_validator(mode="after")
     def _power_of_two(self) -> Design:
@@ -96,7 +99,7 @@ class SweepSpec(_Section):
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")] = "sweep"
     description: str = ""
     scenario: str = "baseline"  # a preset name, or a scenario TOML (relative to the spec file)
-    seed: Annotated[int, Field(ge=0)] = 0
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 0
     replicates: Annotated[int, Field(ge=1, le=100_000)] = 10
     common_random_numbers: bool = True  # replicate r of every point draws stream r
     chunk_runs: Annotated[int, Field(ge=1, le=1_000_000)] = 1000  # runs per output file (and batch)
@@ -111,7 +114,7 @@ class SweepSpec(_Section):
         names = [p.name for p in self.parameters]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
-            raise ValueError(f"parameters named twice: {dup}")
+            raise ValueError(f"field 'parameters' names {dup[0]!r} twice; each parameter once")
         return self
 
     @cached_property
@@ -161,6 +164,8 @@ def from_dict(data: dict[str, Any], label: str = "sweep spec", base_dir: str = "
 def _spec_line(exc: ValidationError) -> str:
     """One line for a schema error, with list positions written as [i] (parameters[2].low)."""
     err = exc.errors(include_url=False)[0]
+    if not err["loc"] and err["type"] == "value_error":  # a whole-spec check names its field
+        return str(err["msg"]).removeprefix("Value error, ")
     field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
     if err["type"] == "extra_forbidden":
         return f"field {field!r} is unknown; see docs/sweeps.md for the allowed fields"
@@ -170,26 +175,32 @@ def _spec_line(exc: ValidationError) -> str:
         {k: v for k, v in err.items() if k in ("type", "input", "ctx")} | {"loc": (field,)}]))
 
 
+def _check_parameter(base: Scenario, leaves: dict[str, Any], p: Parameter, where: str) -> None:
+    """One parameter against the scenario: a sweepable field, and every value one it accepts."""
+    if p.name not in leaves or p.name in STRUCTURAL or not _is_number(leaves[p.name]):
+        raise InputError(f"{where}.name' = {p.name!r}: not a sweepable scenario field; give a "
+                         "number, switch, policy or month, e.g. 'results_lag.weight' (docs/sweeps.md)")
+    kind = kind_of(base, p.name)
+    if p.values is None and kind not in ("float", "int"):
+        raise InputError(f"{where}': {p.name!r} is a {kind}; give values, not low and high")
+    if p.values is None and kind == "int" and not (float(p.low).is_integer()
+                                                   and float(p.high).is_integer()):
+        raise InputError(f"{where}': {p.name!r} takes whole numbers; low and high must be whole")
+    ends = [("low", p.low), ("high", p.high)]
+    if kind == "int":  # a whole-number range: its ends as the integers the field stores
+        ends = [(f, int(v)) for f, v in ends if v is not None]
+    tried = ends if p.values is None else [(f"values[{k}]", v) for k, v in enumerate(p.values)]
+    for field, value in tried:
+        canonical(base, p.name, value, f"{where}.{field}'")
+
+
 def check(spec: SweepSpec, label: str = "sweep spec") -> None:
     """What the schema alone cannot see: parameters and outcomes against the scenario."""
     base = spec.base
     layout = layout_of(base, roster_of(base))
     leaves = _leaves(base, layout.start)
     for i, p in enumerate(spec.parameters):
-        where = f"{label}: field 'parameters[{i}]"
-        if p.name not in leaves or p.name in STRUCTURAL or not _is_number(leaves[p.name]):
-            raise InputError(f"{where}.name' = {p.name!r}: not a sweepable scenario field; give a "
-                             "number, switch, policy or month, e.g. 'results_lag.weight' (docs/sweeps.md)")
-        kind = kind_of(base, p.name)
-        if p.values is None and kind not in ("float", "int"):
-            raise InputError(f"{where}': {p.name!r} is a {kind}; give values, not low and high")
-        if p.values is None and kind == "int" and not (float(p.low).is_integer()
-                                                       and float(p.high).is_integer()):
-            raise InputError(f"{where}': {p.name!r} takes whole numbers; low and high must be whole")
-        tried = [("low", p.low), ("high", p.high)] if p.values is None else \
-            [(f"values[{k}]", v) for k, v in enumerate(p.values)]
-        for field, value in tried:
-            canonical(base, p.name, value, f"{where}.{field}'")
+        _check_parameter(base, leaves, p, f"{label}: field 'parameters[{i}]")
     o = spec.outcomes
     first, last = layout.start, layout.start + layout.steps - 1
     for field in ("engagement_dates", "homes_dates", "initiative_taking_dates", "pulse_dates"):
