@@ -9,6 +9,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from . import engine as vectorized
+from .budget import MAX_SEED
 from .errors import InputError
 from .recorder import Recorder
 from .results import Results
@@ -27,8 +28,8 @@ def simulate(scenario: str | Path | Scenario = "baseline", replicates: int = 100
     """
     if not isinstance(replicates, int) or replicates < 1:
         raise InputError(f"field 'replicates' = {replicates!r}: must be a whole number >= 1")
-    if not isinstance(seed, int) or seed < 0:
-        raise InputError(f"field 'seed' = {seed!r}: must be a whole number >= 0")
+    if not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise InputError(f"field 'seed' = {seed!r}: must be a whole number from 0 to 2**63 - 1")
     if engine not in ("vectorized", "mesa"):
         raise InputError(f"field 'engine' = {engine!r}: must be vectorized or mesa")
     sc = load(scenario)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from .errors import InputError
 
 MAX_PORT = 65535
+MAX_SEED = 2**63 - 1  # seeds are stored as int64 and fed to SeedSequence (budget.MAX_SEED)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,8 +32,8 @@ def _seed(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: must be >= 0")
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a whole number from 0 to 2**63 - 1")
     return value
 
 
@@ -59,6 +60,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--engine", choices=("vectorized", "mesa"), default="vectorized")
     run.add_argument("--force", action="store_true",
                      help="replace an earlier result of this command in --out")
+    _max_memory(run)
     sub.add_parser("scenarios", help="list the preset scenarios, one line each")
     cmp = sub.add_parser("compare", help="compare scenarios on common random numbers")
     cmp.add_argument("scenarios", nargs="+", help="preset names or TOML paths; the first is the reference")
@@ -71,6 +73,7 @@ def parser() -> argparse.ArgumentParser:
                      help="keep every scenario's parameter values; chance is the only uncertainty")
     cmp.add_argument("--force", action="store_true",
                      help="replace an earlier result of this command in --out")
+    _max_memory(cmp)
     scen = sub.add_parser("scenario", help="show or compare scenario definitions")
     scen_sub = scen.add_subparsers(dest="action", required=True, parser_class=_Parser)
     show = scen_sub.add_parser("show", help="print a scenario fully resolved, as TOML")
@@ -101,6 +104,21 @@ def parser() -> argparse.ArgumentParser:
     cal.add_argument("--replicates", type=_positive, default=None, help="replicates a candidate")
     cal.add_argument("--workers", type=_positive, default=None, help="processes (default 2)")
     return p
+
+
+def _memory(text: str) -> int:
+    from .budget import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _max_memory(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-memory", type=_memory, default=None, metavar="SIZE",
+                   help="refuse work estimated to need more memory than this (e.g. 16GiB; default "
+                   "8 GiB or 80%% of this machine's memory, whichever is less)")
 
 
 def _share(text: str) -> float:
@@ -147,6 +165,7 @@ def _sweep_parsers(sub) -> None:
     sweep.add_argument("--resume", action="store_true", help="run only the chunks not yet written")
     sweep.add_argument("--out", default=None, help="output folder (default: the spec's out)")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+    _max_memory(sweep)
     sens = sub.add_parser("sensitivity", help="Sobol or Morris indices of a finished sweep (SALib)")
     sens.add_argument("sweep", help="a finished sweep folder")
     sens.add_argument("--method", choices=("sobol", "morris"), default=None,
@@ -211,6 +230,10 @@ def _compare(args: argparse.Namespace) -> int:
     names = [load(s).name for s in args.scenarios]
     out = Path(args.out or f"results/compare/{'-vs-'.join(names[:4])}")
     check_out(out, "compare", args.force)
+    from . import budget
+
+    budget.check(sum(budget.run_bytes(load(s), args.replicates) for s in args.scenarios),
+                 args.max_memory, f"{args.replicates} replicates of {len(names)} scenarios")
     posterior = None if args.fixed_parameters else load_posterior(args.posterior)
     cmp = compare.run(args.scenarios, args.replicates, args.seed, posterior, progress=True)
     compare.save(cmp, out, args.force)
@@ -251,7 +274,8 @@ def _sweep(args: argparse.Namespace) -> int:
 
     spec = load_spec(args.spec)
     out = run_sweep(spec, workers=args.workers, scheduler=args.scheduler, dask_local=args.dask_local,
-                    resume=args.resume, progress=not args.quiet, out=args.out)
+                    resume=args.resume, progress=not args.quiet, out=args.out,
+                    max_memory=args.max_memory)
     print(f"wrote {out}/")
     return 0
 
@@ -280,7 +304,11 @@ def _run(args: argparse.Namespace) -> int:
     check(scenario)
     out = Path(args.out or f"results/run/{scenario.name}")
     check_out(out, "run", args.force)
+    from . import budget
     from .api import simulate
+
+    budget.check(budget.run_bytes(scenario, args.replicates), args.max_memory,
+                 f"{args.replicates} replicates of {scenario.name!r}")
 
     res = simulate(scenario, replicates=args.replicates, seed=args.seed, engine=args.engine,
                    progress=True)

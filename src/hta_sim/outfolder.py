@@ -107,12 +107,16 @@ def _files(folder: Path) -> list[str]:
 
 
 def _check_writable(target: Path) -> None:
-    """Create the parent folders and a probe in them now, so a read-only place fails before work."""
-    parent = target.parent
+    """Probe the nearest existing folder above the target (creating nothing that stays), so a
+    read-only or impossible place fails before any work.
+    """
+    existing = target if target.exists() else target.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        probe = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING}probe-", dir=parent))
-        probe.rmdir()
+        if not existing.is_dir():
+            raise NotADirectoryError(20, "a file is in the way")
+        Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING}probe-", dir=existing)).rmdir()
     except OSError as exc:
         raise InputError(f"field '--out' = '{target}': cannot be written "
                          f"({exc.strerror or exc.__class__.__name__})") from None
@@ -150,6 +154,7 @@ def write_folder(target: Path, fill: Callable[[Path], None], command: str,
     whole; on any failure the staging folder goes and the target is as it was.
     """
     check_out(target, command, force)
+    target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING}{os.getpid()}-",
                                     dir=target.parent))

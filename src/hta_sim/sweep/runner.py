@@ -42,7 +42,7 @@ def jobs(spec: SweepSpec, points: pd.DataFrame, chunks: list[int]) -> Iterator[J
 
 def run_sweep(spec: SweepSpec, workers: int | None = None, scheduler: str | None = None,
               dask_local: int | None = None, resume: bool = False, progress: bool = True,
-              out: str | Path | None = None) -> Path:
+              out: str | Path | None = None, max_memory: int | None = None) -> Path:
     """Run a sweep into ``out`` (default: the spec's ``out``); returns the folder.
 
     Everything that can be refused is checked before anything is written. Local worker processes
@@ -54,6 +54,7 @@ def run_sweep(spec: SweepSpec, workers: int | None = None, scheduler: str | None
         store.check_resume(digest)
     else:
         store.check_new()
+    check_memory(spec, workers, scheduler, dask_local, max_memory)
     design = design_mod.build(spec)
     per = points_per_chunk(spec)
     chunks = chunk_count(spec, design.size)
@@ -90,6 +91,29 @@ def run_sweep(spec: SweepSpec, workers: int | None = None, scheduler: str | None
         "worker_cpu_seconds": round(worker_cpu, 3)}
     store.write_manifest(info)
     return store.root
+
+
+def check_memory(spec: SweepSpec, workers: int | None, scheduler: str | None,
+                 dask_local: int | None, max_memory: int | None) -> None:
+    """Refuse, before the design is drawn, a sweep whose design or chunks would not fit in memory.
+
+    Counted: the driver's design and one chunk per local worker (a remote cluster's workers are
+    its own machines: one chunk is counted, for the driver's share of results).
+    """
+    import numpy as np
+
+    from .. import budget
+    from ..engine import roster_of
+    from ..params import layout_of
+
+    n = 1 if scheduler else (dask_local or workers or executors.cores())
+    plan = Plan(spec.outcomes, layout_of(spec.base, roster_of(spec.base)))
+    row = budget.array_bytes(*plan.recorders(np.arange(1)).parts)
+    points = design_mod.size(spec)
+    chunk = points_per_chunk(spec) * spec.replicates
+    need = budget.sweep_bytes(spec.base, points, len(spec.parameters), chunk, n, row)
+    budget.check(need, max_memory, f"sweep {spec.name!r} ({points} design points, {n} worker(s) of "
+                 f"{chunk} runs a chunk)")
 
 
 def _design_table(design: design_mod.Design) -> pd.DataFrame:
