@@ -281,11 +281,18 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
+    import warnings
+
     import pandas as pd
 
     from .analysis.sensitivity import run
 
-    out = run(args.sweep, args.method, args.outcome, args.out, args.resamples, args.seed, args.force)
+    with warnings.catch_warnings(record=True) as caught:  # stray files in the sweep: one line each
+        warnings.simplefilter("always")
+        out = run(args.sweep, args.method, args.outcome, args.out, args.resamples, args.seed,
+                  args.force)
+    for w in caught:
+        print(f"hta-sim: note: {w.message}", file=sys.stderr)
     table = pd.read_csv(out / "sensitivity.csv")
     print(table.pivot_table(index=["outcome", "parameter"], columns="index", values="value",
                             sort=False).round(3).to_string())

@@ -5,9 +5,11 @@ write each result as it comes back, with a progress bar and a manifest.
 from __future__ import annotations
 
 import math
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from tqdm.auto import tqdm
@@ -18,7 +20,7 @@ from . import executors
 from .batch import Job, run_job
 from .outcomes import Plan
 from .spec import SweepSpec
-from .store import Store
+from .store import Check, Store
 
 
 def points_per_chunk(spec: SweepSpec) -> int:
@@ -58,39 +60,57 @@ def run_sweep(spec: SweepSpec, workers: int | None = None, scheduler: str | None
     design = design_mod.build(spec)
     per = points_per_chunk(spec)
     chunks = chunk_count(spec, design.size)
-    done = store.done() if resume else set()
-    todo = [c for c in range(chunks) if c not in done]
 
-    def runs_in(cs: list[int] | set[int]) -> int:
+    def runs_in(cs: Iterable[int]) -> int:
         return sum(min(per, design.size - c * per) for c in cs) * spec.replicates
 
     executor = executors.make(workers, scheduler, dask_local)
     try:
-        store.create()
-        store.clean()
-        if not (store.root / "design.parquet").exists():
-            store.write_design(_design_table(design))
         info = _manifest(spec, design, chunks, digest, executor.describe(), "running")
-        store.write_manifest(info)
+        found = _open(store, design, chunks, info, resume)
+        for line in found.report():
+            print(f"hta-sim: {store.root}: {line}", file=sys.stderr)
+        todo = [c for c in range(chunks) if c not in found.done]
+        written: set[int] = set()
         started, worker_cpu = time.perf_counter(), 0.0
-        with tqdm(total=runs_in(range(chunks)), initial=runs_in(done), unit="run", disable=not progress,
-                  desc=spec.name, smoothing=0.1) as bar:
+        with tqdm(total=runs_in(range(chunks)), initial=runs_in(found.done), unit="run",
+                  disable=not progress, desc=spec.name, smoothing=0.1) as bar:
             for result in executor.map_unordered(run_job, jobs(spec, design.points, todo)):
                 store.write_chunk(result.chunk, result.runs, result.trajectories)
+                written.add(result.chunk)
                 worker_cpu += result.cpu_seconds
                 bar.update(len(result.runs))
         elapsed = time.perf_counter() - started
     finally:
         executor.close()
-    complete = store.done() >= set(range(chunks))
+    complete = found.done | written >= set(range(chunks))
     info["status"] = "complete" if complete else "incomplete"
     info["sweep"]["this_invocation"] = {
         "chunks_run": len(todo), "runs": runs_in(todo), "seconds": round(elapsed, 3),
         "runs_per_second": round(runs_in(todo) / max(elapsed, 1e-9), 1),
         # CPU the workers spent on chunks: with n workers on n free cores, close to n x seconds
-        "worker_cpu_seconds": round(worker_cpu, 3)}
+        "worker_cpu_seconds": round(worker_cpu, 3),
+        "ignored_files": found.ignored}
     store.write_manifest(info)
     return store.root
+
+
+def _open(store: Store, design: design_mod.Design, chunks: int, info: dict[str, Any],
+          resume: bool) -> Check:
+    """A new folder built whole, or an existing one verified: its design and every chunk."""
+    if not (resume and store.manifest_path.exists()):
+        store.initialise(_design_table(design), info)
+        return Check()
+    store.load()
+    store.clean()
+    notes = []
+    if not store.design_ok():  # the design is a function of the spec: draw it again
+        store.rewrite_design(_design_table(design))
+        notes.append("design.parquet was missing or corrupt (checksum differs): written again")
+    store.write_manifest(info)
+    checked = store.check(chunks)
+    checked.notes[:0] = notes
+    return checked
 
 
 def check_memory(spec: SweepSpec, workers: int | None, scheduler: str | None,
@@ -103,8 +123,7 @@ def check_memory(spec: SweepSpec, workers: int | None, scheduler: str | None,
     import numpy as np
 
     from .. import budget
-    from ..engine import roster_of
-    from ..params import layout_of
+    from ..params import layout_of, roster_of
 
     n = 1 if scheduler else (dask_local or workers or executors.cores())
     plan = Plan(spec.outcomes, layout_of(spec.base, roster_of(spec.base)))
@@ -125,9 +144,8 @@ def _design_table(design: design_mod.Design) -> pd.DataFrame:
 
 
 def _manifest(spec: SweepSpec, design: design_mod.Design, chunks: int, digest: str,
-              executor: dict, status: str) -> dict:
-    from ..engine import roster_of
-    from ..params import layout_of
+              executor: dict[str, Any], status: str) -> dict[str, Any]:
+    from ..params import layout_of, roster_of
 
     plan = Plan(spec.outcomes, layout_of(spec.base, roster_of(spec.base)))
     sweep = {
