@@ -20,6 +20,9 @@ from typing import Any, Protocol, TypeVar
 from ..errors import InputError
 
 CONNECT_TIMEOUT = "10s"  # how long to try reaching a Dask scheduler
+#: A local cluster's HTTP servers serve only the health check: no dashboard, no cluster pages.
+HEALTH_ONLY = {"distributed.scheduler.http.routes": ["distributed.http.health"],
+               "distributed.worker.http.routes": ["distributed.http.health"]}
 J = TypeVar("J")
 R = TypeVar("R")
 
@@ -84,6 +87,11 @@ class LocalProcesses:
 class Dask:
     """A Dask distributed cluster: an existing scheduler's address, or a local cluster of n workers
     (one process, one thread each) bound to 127.0.0.1.
+
+    A local cluster has no web dashboard (``dashboard_address=None``). Dask's scheduler still runs
+    an HTTP server (on 127.0.0.1, port 8787 or the next free one); its routes are cut to the health
+    check (``distributed.scheduler.http.routes``), so it shows nothing about the sweep. A remote
+    ``scheduler`` must be trusted: jobs and results travel to and from it pickled (docs/sweeps.md).
     """
 
     def __init__(self, scheduler: str | None = None, local_workers: int | None = None) -> None:
@@ -100,9 +108,12 @@ class Dask:
                                  f"({exc.__class__.__name__}); give tcp://HOST:PORT of a running "
                                  "dask scheduler") from None
         else:
-            self._cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True,
-                                         host="127.0.0.1", dashboard_address=None,
-                                         silence_logs=logging.ERROR)
+            import dask
+
+            with dask.config.set(HEALTH_ONLY):  # read by the scheduler and (via the nannies) workers
+                self._cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1,
+                                             processes=True, host="127.0.0.1", dashboard_address=None,
+                                             silence_logs=logging.ERROR)
             self._client = Client(self._cluster)
         self.address = self._client.scheduler.address
         self.workers = max(1, len(self._client.scheduler_info(n_workers=-1)["workers"]))
@@ -115,8 +126,12 @@ class Dask:
                             lambda pending: dask_wait(list(pending), return_when="FIRST_COMPLETED").done)
 
     def describe(self) -> dict[str, Any]:
-        return {"kind": "dask", "scheduler": self.address, "workers": self.workers,
+        info = {"kind": "dask", "scheduler": self.address, "workers": self.workers,
                 "local_cluster": self._cluster is not None}
+        if self._cluster is not None:
+            port = self._client.scheduler_info().get("services", {}).get("dashboard")
+            info["http"] = f"127.0.0.1:{port} (health check only; web dashboard off)"
+        return info
 
     def close(self) -> None:
         self._client.close()

@@ -68,6 +68,10 @@ def run_sweep(spec: SweepSpec, workers: int | None = None, scheduler: str | None
     try:
         info = _manifest(spec, design, chunks, digest, executor.describe(), "running")
         found = _open(store, design, chunks, info, resume)
+        described = executor.describe()
+        if "http" in described:  # a local Dask cluster: say where its (dashboard-less) server is
+            print(f"hta-sim: local Dask cluster at {described['scheduler']}; its HTTP server "
+                  f"{described['http']}", file=sys.stderr)
         for line in found.report():
             print(f"hta-sim: {store.root}: {line}", file=sys.stderr)
         todo = [c for c in range(chunks) if c not in found.done]
