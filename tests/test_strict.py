@@ -173,3 +173,24 @@ def test_the_walker_sees_a_missing_bound():
     info = Loose.model_fields["x"]
     assert _is_float(info.annotation)
     assert not all(map(math.isfinite, _bounds(info.metadata)))
+
+
+SPEC_GOOD = '[[parameters]]\nname = "results_lag.weight"\nlow = 0.0\nhigh = 0.5\n'
+BAD_SPECS = {  # name: (spec TOML, text the one line must hold)
+    "bool as replicates": ("replicates = true\n" + SPEC_GOOD, "'replicates' = true"),
+    "string as seed": ('seed = "7"\n' + SPEC_GOOD, "'seed' = \"7\""),
+    "seed beyond int64": (f"seed = {2**63 - 1}\n[design]\nseed = -1\n" + SPEC_GOOD, "'design.seed'"),
+    "infinite high": (SPEC_GOOD.replace("high = 0.5", "high = inf"), "'parameters[0].high'"),
+    "parameter named twice": (SPEC_GOOD + SPEC_GOOD, "names 'results_lag.weight' twice"),
+    "string as low": (SPEC_GOOD.replace("low = 0.0", 'low = "0"'), "'parameters[0].low' = \"0\""),
+    "huge sobol": ("[design]\nmethod = \"sobol\"\nsamples = 8388608\n" + SPEC_GOOD * 1, "memory"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_SPECS))
+def test_bad_sweep_spec_value(tmp_path, capsys, case):
+    text, expect = BAD_SPECS[case]
+    (tmp_path / "spec.toml").write_text(text)
+    line = refused(capsys, tmp_path, ["sweep", "spec.toml", "--out", "o", "--workers", "1",
+                                      "--max-memory", "1GiB"], expect)
+    assert "field ''" not in line

@@ -358,10 +358,10 @@ def _calibrate(args: argparse.Namespace) -> int:
     from .calibration import Settings, calibrate, write
     from .calibration.run import targets_for
 
-    out = Path(args.out or ("results/quick/calibration" if args.quick else "results/run/calibration"))
-    check_out(out, "calibrate", args.force)
     if args.observations is not None:
         targets_for(args.observations, load("baseline"))  # validate before any work
+    out = Path(args.out or ("results/quick/calibration" if args.quick else "results/run/calibration"))
+    check_out(out, "calibrate", args.force)
     settings = Settings.quick_test() if args.quick else Settings()
     changes = {k: v for k, v in (("budget", args.budget), ("replicates", args.replicates),
                                  ("workers", args.workers), ("seed", args.seed)) if v is not None}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -23,7 +22,7 @@ from ..errors import InputError
 from ..outcomes import DIP_MONTHS
 from ..params import _leaves, layout_of, roster_of
 from ..recorder import RULES
-from ..scenario import Month, Scenario, _one_line
+from ..scenario import Month, Scenario, _one_line, parse_toml
 from ..scenario import load as load_scenario
 
 #: Leaves a sweep may not vary: they fix the shape of a batch (state arrays, the calendar).
@@ -136,13 +135,12 @@ def load_spec(path: str | Path, overrides: dict[str, Any] | None = None) -> Swee
     path = Path(path)
     label = f"sweep spec {path}"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{label}: file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{label}: cannot be read ({exc.__class__.__name__})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{label}: not valid TOML ({exc})") from None
+    data = parse_toml(text, label)  # bad TOML or nesting too deep: one line
     data.pop("base_dir", None)
     data.update(overrides or {})
     return from_dict(data, label, base_dir=str(path.parent))
