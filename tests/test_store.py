@@ -145,3 +145,14 @@ def test_a_complete_sweep_records_every_chunk(whole):
     assert sorted(chunks, key=int) == [str(c) for c in range(info["sweep"]["chunks"])]
     assert sum(c["runs"]["rows"] for c in chunks.values()) == info["sweep"]["runs"]
     assert all(len(c["runs"]["sha256"]) == 64 for c in chunks.values())
+
+
+def test_an_unwritable_sweep_out_is_refused_before_the_design(tmp_path, spec, capsys, monkeypatch):
+    from contract import refused
+
+    from hta_sim.sweep import design
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(design, "build", lambda *_: pytest.fail("drew the design first"))
+    (tmp_path / "afile").write_text("x")
+    refused(capsys, tmp_path, ["sweep", spec, "--workers", "1", "--out", "afile/out"], "cannot be written")

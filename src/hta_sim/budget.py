@@ -124,4 +124,4 @@ def check(need: int, limit: int | None, what: str) -> None:
     if need > cap:
         raise InputError(f"{what} needs about {human(need)} of memory (estimated from the engine's "
                          f"array shapes); the limit is {human(cap)}: give fewer, or raise the limit "
-                         "with --max-memory")
+                         "with --max-memory (max_memory= in Python)")

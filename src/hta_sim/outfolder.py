@@ -36,7 +36,7 @@ def check_out(target: Path, command: str, force: bool = False) -> None:
     """
     if target.exists():
         _check_existing(target, command, force)
-    _check_writable(target)
+    check_writable(target)
 
 
 def _check_existing(target: Path, command: str, force: bool) -> None:
@@ -106,7 +106,7 @@ def _files(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if not p.is_dir())
 
 
-def _check_writable(target: Path) -> None:
+def check_writable(target: Path) -> None:
     """Probe the nearest existing folder above the target (creating nothing that stays), so a
     read-only or impossible place fails before any work.
     """

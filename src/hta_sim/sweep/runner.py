@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
+from ..outfolder import check_writable
 from ..provenance import manifest
 from . import design as design_mod
 from . import executors
@@ -56,6 +57,7 @@ def run_sweep(spec: SweepSpec, workers: int | None = None, scheduler: str | None
         store.check_resume(digest)
     else:
         store.check_new()
+    check_writable(store.root)  # a read-only place fails now, not after the design is drawn
     check_memory(spec, workers, scheduler, dask_local, max_memory)
     design = design_mod.build(spec)
     per = points_per_chunk(spec)
