@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -12,6 +13,7 @@ from . import budget
 from . import engine as vectorized
 from .budget import MAX_SEED
 from .errors import InputError
+from .params import check
 from .recorder import Recorder
 from .results import Results
 from .scenario import Scenario, load
@@ -35,7 +37,7 @@ def simulate(scenario: str | Path | Scenario = "baseline", replicates: int = 100
     if engine not in ("vectorized", "mesa"):
         raise InputError(f"field 'engine' = {engine!r}: must be vectorized or mesa")
     sc = load(scenario)
-    vectorized.check(sc)
+    check(sc)
     budget.check(budget.run_bytes(sc, replicates, chunk), max_memory,
                  f"{replicates} replicates of {sc.name!r}")
     with tqdm(total=replicates, unit="run", disable=not progress, desc=sc.name) as bar:
@@ -46,7 +48,7 @@ def simulate(scenario: str | Path | Scenario = "baseline", replicates: int = 100
     return _results(sc, seed, engine, recs)
 
 
-def _mesa_run(sc: Scenario, seed: int, replicate: int, tick) -> Recorder:
+def _mesa_run(sc: Scenario, seed: int, replicate: int, tick: Callable[[int], object]) -> Recorder:
     from .model import AllianceModel
 
     model = AllianceModel(sc, seed=seed, replicate=replicate).run()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NoReturn
 
 from .errors import InputError
 
@@ -13,8 +14,12 @@ MAX_SEED = 2**63 - 1  # seeds are stored as int64 and fed to SeedSequence (budge
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, as for bad scenarios
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, as for bad scenarios
         self.exit(2, f"hta-sim: error: {message}\n")
+
+
+if TYPE_CHECKING:
+    Subparsers = argparse._SubParsersAction[_Parser]
 
 
 def _positive(text: str) -> int:
@@ -128,7 +133,7 @@ def _share(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
 
 
-def _optimise_parser(sub) -> None:
+def _optimise_parser(sub: Subparsers) -> None:
     from .analysis.choices import OBJECTIVES, STATISTICS
 
     opt = sub.add_parser("optimise", help="search the secretariat's tactical mix per phase for an "
@@ -152,7 +157,7 @@ def _optimise_parser(sub) -> None:
                      help="replace an earlier result of this command in --out")
 
 
-def _sweep_parsers(sub) -> None:
+def _sweep_parsers(sub: Subparsers) -> None:
     """``sweep`` and ``sensitivity`` (docs/sweeps.md)."""
     sweep = sub.add_parser("sweep", help="run a parameter sweep from a spec TOML into a Parquet dataset")
     sweep.add_argument("spec", help="the sweep spec (TOML)")

@@ -19,6 +19,7 @@ from tqdm.auto import tqdm
 from .. import engine
 from ..errors import InputError
 from ..outfolder import write_folder
+from ..params import check
 from ..provenance import manifest
 from ..scenario import Scenario, load
 from .outcomes_table import OUTCOMES, per_replicate
@@ -41,7 +42,7 @@ def run(names: list[str | Path | Scenario], replicates: int, seed: int,
         posterior: Posterior | None, progress: bool = False) -> Comparison:
     scenarios = [load(n) for n in names]
     for s in scenarios:
-        engine.check(s)
+        check(s)
     if len({s.name for s in scenarios}) < len(scenarios):
         raise InputError("field 'scenarios': each scenario needs its own name")
     rows, trajs = [], []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,7 @@ from ..scenario import Scenario
 from ..sweep.store import read_runs
 
 #: Indices reported per method, with the key of their confidence half-width in SALib's result.
-INDICES = {"sobol": {"S1": "S1_conf", "ST": "ST_conf"},
+INDICES: dict[str, dict[str, str | None]] = {"sobol": {"S1": "S1_conf", "ST": "ST_conf"},
            "morris": {"mu_star": "mu_star_conf", "sigma": None, "mu": None}}
 
 
@@ -82,7 +83,7 @@ def analyse(folder: str | Path, method: str | None = None, outcomes: list[str] |
     return pd.DataFrame(rows)
 
 
-def sweep_seed(info: dict) -> int:
+def sweep_seed(info: dict[str, Any]) -> int:
     """The sweep's own seed, from its manifest: the default seed of its sensitivity analysis."""
     seed = info["sweep"]["spec"].get("seed", 0)
     return int(seed) if isinstance(seed, int) and not isinstance(seed, bool) else 0
@@ -96,8 +97,8 @@ def salib_seed(seed: int) -> int:
     return drawn or 1
 
 
-def _salib(method: str, problem: dict, X: np.ndarray, Y: np.ndarray, design: dict, resamples: int,
-           seed: int, conf_level: float):
+def _salib(method: str, problem: dict[str, Any], X: np.ndarray, Y: np.ndarray,
+           design: dict[str, Any], resamples: int, seed: int, conf_level: float) -> Any:
     if method == "sobol":
         from SALib.analyze import sobol
 
@@ -172,9 +173,9 @@ def run(folder: str | Path, method: str | None = None, outcomes: list[str] | Non
     return write_folder(target, fill, "sensitivity", force)
 
 
-def _manifest(folder: Path) -> dict:
+def _manifest(folder: Path) -> dict[str, Any]:
     try:
-        info = json.loads((folder / "manifest.json").read_text())
+        info: dict[str, Any] = json.loads((folder / "manifest.json").read_text())
         info["sweep"]["design"]
         return info
     except (OSError, ValueError, KeyError, TypeError):

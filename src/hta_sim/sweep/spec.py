@@ -13,9 +13,12 @@ import json
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+if TYPE_CHECKING:
+    from pydantic_core import InitErrorDetails
 
 from ..calendar import month_text, parse_month
 from ..errors import InputError
@@ -169,8 +172,9 @@ def _spec_line(exc: ValidationError) -> str:
         return f"field {field!r} is unknown; see docs/sweeps.md for the allowed fields"
     if isinstance(err.get("input"), dict) and err["type"] != "missing":
         return f"field {field!r}: {err['msg'].removeprefix('Value error, ')}"
-    return _one_line(ValidationError.from_exception_data(exc.title, [
-        {k: v for k, v in err.items() if k in ("type", "input", "ctx")} | {"loc": (field,)}]))
+    detail = cast("InitErrorDetails", {k: v for k, v in err.items() if k in ("type", "input", "ctx")}
+                  | {"loc": (field,)})
+    return _one_line(ValidationError.from_exception_data(exc.title, [detail]))
 
 
 def _check_parameter(base: Scenario, leaves: dict[str, Any], p: Parameter, where: str) -> None:
@@ -181,13 +185,15 @@ def _check_parameter(base: Scenario, leaves: dict[str, Any], p: Parameter, where
     kind = kind_of(base, p.name)
     if p.values is None and kind not in ("float", "int"):
         raise InputError(f"{where}': {p.name!r} is a {kind}; give values, not low and high")
-    if p.values is None and kind == "int" and not (float(p.low).is_integer()
-                                                   and float(p.high).is_integer()):
-        raise InputError(f"{where}': {p.name!r} takes whole numbers; low and high must be whole")
-    ends = [("low", p.low), ("high", p.high)]
-    if kind == "int":  # a whole-number range: its ends as the integers the field stores
-        ends = [(f, int(v)) for f, v in ends if v is not None]
-    tried = ends if p.values is None else [(f"values[{k}]", v) for k, v in enumerate(p.values)]
+    if p.values is not None:
+        tried: list[tuple[str, Value]] = [(f"values[{k}]", v) for k, v in enumerate(p.values)]
+    else:
+        low, high = float(p.low or 0.0), float(p.high or 0.0)  # both set: the schema checked
+        if kind == "int" and not (low.is_integer() and high.is_integer()):
+            raise InputError(f"{where}': {p.name!r} takes whole numbers; low and high must be whole")
+        # a whole-number range: its ends as the integers the field stores
+        tried = [("low", int(low)), ("high", int(high))] if kind == "int" else \
+            [("low", low), ("high", high)]
     for field, value in tried:
         canonical(base, p.name, value, f"{where}.{field}'")
 
@@ -262,7 +268,7 @@ def kind_of(base: Scenario, name: str) -> str:
     return "int" if isinstance(value, int) else "float"
 
 
-def canonical(base: Scenario, name: str, value: Value, where: str) -> Any:
+def canonical(base: Scenario, name: str, value: Value | None, where: str) -> Any:
     """The value as the scenario stores it (validated); raises one line if the scenario refuses it."""
     if kind_of(base, name) == "month" and value == NONE:
         value = None
