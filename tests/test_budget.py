@@ -79,3 +79,8 @@ def test_sweep_spec_seed_fits_int64(tmp_path, capsys):
         high = 0.5
         """))
     refused(capsys, tmp_path, ["sweep", "s.toml", "--out", "o"], "'seed'")
+
+
+def test_a_huge_optimiser_batch_is_refused(tmp_path, capsys):
+    refused(capsys, tmp_path, ["optimise", "--population", "100000", "--replicates", "1000", "--out", "o"],
+            "optimise's batches", "the limit is")

@@ -153,6 +153,7 @@ def _optimise_parser(sub: Subparsers) -> None:
     opt.add_argument("--scenario", default="baseline", help="a preset name or a TOML path")
     opt.add_argument("--out", default=None, help="result folder (default results/optimise/<objective>; "
                      "with --quick results/quick/optimise/<objective>)")
+    _max_memory(opt)
     opt.add_argument("--force", action="store_true",
                      help="replace an earlier result of this command in --out")
 
@@ -342,7 +343,8 @@ def _optimise(args: argparse.Namespace) -> int:
                         weights=parse_weights(args.weights) if args.weights is not None else None,
                         **((QUICK if args.quick else {}) | sized))
     out = Path(args.out or f"results/{'quick/' if args.quick else ''}optimise/{args.objective}")
-    report = optimise(args.scenario, settings, out=out, progress=True, force=args.force)
+    report = optimise(args.scenario, settings, out=out, progress=True, force=args.force,
+                      max_memory=args.max_memory)
     print(report.summary.round(4).to_string(index=False))
     print(f"\nwrote {out}/")
     return 0

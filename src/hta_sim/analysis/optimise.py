@@ -32,7 +32,7 @@ from scipy.optimize import differential_evolution
 from scipy.stats import qmc
 from tqdm.auto import tqdm
 
-from .. import engine
+from .. import budget, engine
 from ..calendar import parse_month
 from ..errors import InputError
 from ..outfolder import check_out, write_folder
@@ -462,7 +462,8 @@ def optimised_toml(report: Report) -> str:
 
 
 def optimise(scenario: str | Path | Scenario = "baseline", settings: Settings | None = None,
-             out: str | Path | None = None, progress: bool = False, force: bool = False) -> Report:
+             out: str | Path | None = None, progress: bool = False, force: bool = False,
+             max_memory: int | None = None) -> Report:
     """Search, re-evaluate out of sample, and (with ``out``) write the result folder.
 
     All input is checked before any work, so bad input writes nothing.
@@ -474,6 +475,9 @@ def optimise(scenario: str | Path | Scenario = "baseline", settings: Settings | 
     window = Window.of(sc)
     if out is not None:
         check_out(Path(out), "optimise", force)
+    batch = max(settings.population_size * settings.replicates, len(ARMS) * settings.holdout)
+    budget.check(budget.run_bytes(sc, batch), max_memory,
+                 f"optimise's batches of {batch} runs")  # one generation, or the holdout check
     objective = Objective(settings.objective, settings.resolved_weights(), settings.statistic)
     searched = settings.population_size * (settings.generations + 1)
     total = (searched + len(ARMS)) * settings.replicates + len(ARMS) * settings.holdout
