@@ -146,3 +146,17 @@ def test_check_out_names_the_field(tmp_path):
     (tmp_path / "f").write_text("x")
     with pytest.raises(InputError, match="not a folder"):
         check_out(tmp_path / "f", "run")
+
+
+@pytest.mark.parametrize("folder, command", [
+    ("baseline", "run"), ("interventions", "compare"), ("calibration", "calibrate"),
+    ("optimise/homes_2027", "optimise"), ("optimise/weighted", "optimise")])
+def test_committed_results_are_known_to_their_command(folder, command):
+    """The experiments regenerate them with force: each older manifest names its command and files."""
+    from hta_sim.outfolder import _files, files_of, written_by
+
+    root = Path(__file__).parents[1] / "results" / folder
+    info = json.loads((root / "manifest.json").read_text())
+    assert written_by(info) == command
+    foreign = set(_files(root)) - set(files_of(info))
+    assert foreign <= {"README.md"}  # interventions' reading: its experiment removes it first

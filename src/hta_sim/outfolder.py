@@ -26,6 +26,8 @@ from .errors import InputError
 MANIFEST = "manifest.json"
 STAGING = ".staging-"  # staging folders: .<target>.staging-<pid>-<random>
 COMMANDS = ("run", "compare", "optimise", "calibrate", "sensitivity", "sweep")
+#: Files that writers older than the ``files`` record wrote without listing them.
+LEGACY_UNLISTED = {"calibrate": ("report.md",)}
 
 
 def check_out(target: Path, command: str, force: bool = False) -> None:
@@ -78,7 +80,7 @@ def written_by(info: dict[str, Any]) -> str | None:
     """The command whose result a manifest describes (inferred for manifests older than ``result``)."""
     stated = info.get("result")
     if isinstance(stated, str):
-        return stated
+        return stated if stated in COMMANDS else None
     if "sweep" in info:
         return "sweep"
     if info.get("analysis") == "optimise":
@@ -93,8 +95,11 @@ def written_by(info: dict[str, Any]) -> str | None:
 def files_of(info: dict[str, Any]) -> list[str]:
     """The files a result folder's manifest says the command wrote (manifest.json included)."""
     listed = info.get("files")
-    if not isinstance(listed, list):  # an older manifest: its tables and figures
-        listed = [*_strings(info.get("tables")), *_strings(info.get("figures"))]
+    if not isinstance(listed, list):  # an older manifest: what it lists, and what its writer added
+        scenario_file = info.get("scenario_file")
+        listed = [*_strings(info.get("tables")), *_strings(info.get("figures")),
+                  *([scenario_file] if isinstance(scenario_file, str) else []),
+                  *LEGACY_UNLISTED.get(written_by(info) or "", ())]
     return [MANIFEST, *(str(f) for f in listed)]
 
 
