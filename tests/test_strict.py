@@ -144,6 +144,10 @@ def _is_float(annotation: object) -> bool:
     return float in _flat(annotation)
 
 
+def _is_count(annotation: object) -> bool:
+    return int in _flat(annotation) and bool not in _flat(annotation)
+
+
 def _bounds(metadata: list[object]) -> tuple[float, float]:
     low, high = -math.inf, math.inf
     for m in metadata:
@@ -155,15 +159,18 @@ def _bounds(metadata: list[object]) -> tuple[float, float]:
 
 
 def test_every_float_field_has_finite_bounds():
-    """Fields added later cannot forget their bounds: every float in the scenario schema has both."""
+    """Fields added later cannot forget their bounds: every float and count in the scenario schema
+    has both, and every section is strict and refuses inf and nan.
+    """
     missing = []
     for model in _models(Scenario, set()):
         assert model.model_config.get("strict") is True, model
         assert model.model_config.get("allow_inf_nan") is False, model
         for name, info in model.model_fields.items():
-            if _is_float(info.annotation) and not all(map(math.isfinite, _bounds(info.metadata))):
+            numeric = _is_float(info.annotation) or _is_count(info.annotation)
+            if numeric and not all(map(math.isfinite, _bounds(info.metadata))):
                 missing.append(f"{model.__name__}.{name}")
-    assert not missing, f"float fields without finite bounds: {missing}"
+    assert not missing, f"number fields without finite bounds: {missing}"
 
 
 def test_the_walker_sees_a_missing_bound():

@@ -53,6 +53,7 @@ def _never(value: Any) -> Any:
 #: An optional month: a month YYYY-MM, or "never" (the same as leaving it out).
 MaybeMonth = Annotated[Month | None, BeforeValidator(_never)]
 MAX_MONTHS = 1200  # the longest horizon a run may have: 100 years of monthly steps
+MAX_LIST = 1000  # the most grants, funders or excluded partners a scenario may list
 
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")  # a scenario name: a plain identifier
@@ -106,7 +107,8 @@ class Time(Section):
     start: Month = "2016-01"
     end: Month = "2027-12"
     association: Month = "2017-08"
-    pulse_dates: list[Month] = ["2018-10", "2020-10", "2022-10", "2024-10", "2026-10"]
+    pulse_dates: Annotated[list[Month], Field(max_length=MAX_MONTHS)] = [
+        "2018-10", "2020-10", "2022-10", "2024-10", "2026-10"]
 
     @model_validator(mode="after")
     def _ordered(self) -> Time:
@@ -124,7 +126,7 @@ class Time(Section):
 
 class Roster(Section):
     file: str | None = Field(default=None, description="a roster TOML; none means the seed's organisations")
-    exclude: list[str] = []
+    exclude: Annotated[list[str], Field(max_length=MAX_LIST)] = []
 
 
 class Mechanisms(Section):
@@ -267,7 +269,7 @@ class Grant(Section):
 
 
 class Funding(Section):
-    grants: list[Grant] = [
+    grants: Annotated[list[Grant], Field(max_length=MAX_LIST)] = [
         Grant(partner="bikubenfonden", purpose="secretariat", mdkk_per_year=3.5, start="2016-01"),
         Grant(partner="bikubenfonden", purpose="initiatives", mdkk_per_year=2.0, start="2016-01"),
     ]
@@ -282,7 +284,7 @@ class DevelopmentPool(Section):
     """A small development pool, run by the alliance, inviting proposals (seed §9)."""
 
     enabled: bool = False
-    funders: Annotated[list[str], Field(min_length=1)] = ["bikubenfonden"]
+    funders: Annotated[list[str], Field(min_length=1, max_length=MAX_LIST)] = ["bikubenfonden"]
     mdkk_per_year: Annotated[float, Field(ge=0.0, le=100.0)] = 2.0
     start: Month = "2019-01"
     end: MaybeMonth = None
@@ -344,7 +346,8 @@ class MoreFunders(Section):
 
     enabled: bool = False
     start: Month = "2019-01"
-    partners: Annotated[list[str], Field(min_length=1)] = ["realdania", "helsefonden", "villum"]
+    partners: Annotated[list[str], Field(min_length=1, max_length=MAX_LIST)] = [
+        "realdania", "helsefonden", "villum"]
     share: Share = 0.5
     mdkk_per_year: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0
 
@@ -353,7 +356,7 @@ class Scenario(Section):
     """A whole scenario: what the alliance is, which mechanisms act, and how strongly."""
 
     name: str = "baseline"
-    description: str = ""
+    description: Annotated[str, Field(max_length=10_000)] = ""
     time: Time = Time()
     roster: Roster = Roster()
     mechanisms: Mechanisms = Mechanisms()
