@@ -84,3 +84,9 @@ def test_sweep_spec_seed_fits_int64(tmp_path, capsys):
 def test_a_huge_optimiser_batch_is_refused(tmp_path, capsys):
     refused(capsys, tmp_path, ["optimise", "--population", "100000", "--replicates", "1000", "--out", "o"],
             "optimise's batches", "the limit is")
+
+
+def test_a_huge_calibration_is_refused(tmp_path, capsys):
+    pytest.importorskip("emcee")
+    refused(capsys, tmp_path, ["calibrate", "--quick", "--replicates", "10000000", "--out", "o"],
+            "calibration batches", "the limit is")

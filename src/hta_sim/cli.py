@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .errors import InputError
 
@@ -108,6 +108,7 @@ def parser() -> argparse.ArgumentParser:
     cal.add_argument("--seed", type=_seed, default=2018)
     cal.add_argument("--replicates", type=_positive, default=None, help="replicates a candidate")
     cal.add_argument("--workers", type=_positive, default=None, help="processes (default 2)")
+    _max_memory(cal)
     return p
 
 
@@ -350,6 +351,18 @@ def _optimise(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calibration_memory(settings: Any, limit: int | None) -> None:
+    """Refuse a calibration whose largest batch would not fit (all candidates' replicates at once)."""
+    from . import budget
+    from .calibration.space import FREE
+    from .scenario import load
+
+    candidates = max(settings.popsize * len(FREE), settings.walkers, settings.shortlist, settings.draws)
+    batch = max(candidates * settings.replicates, settings.assess_replicates)
+    budget.check(budget.run_bytes(load("baseline"), batch), limit,
+                 f"calibration batches of {batch} runs")
+
+
 def _calibrate(args: argparse.Namespace) -> int:
     import dataclasses
     from pathlib import Path
@@ -373,6 +386,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     changes = {k: v for k, v in (("budget", args.budget), ("replicates", args.replicates),
                                  ("workers", args.workers), ("seed", args.seed)) if v is not None}
     settings = dataclasses.replace(settings, **changes)
+    _calibration_memory(settings, args.max_memory)
     cal = calibrate(settings, observations=args.observations, progress=True)
     write(cal, out, args.force)
     from .calibration.report import seed_fit, target_table
