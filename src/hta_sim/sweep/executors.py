@@ -14,7 +14,7 @@ import select
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, Protocol, TypeVar
 
 from ..errors import InputError
@@ -50,7 +50,7 @@ class Serial:
 
     workers = 1
 
-    def map_unordered(self, fn, jobs):
+    def map_unordered(self, fn: Callable[[J], R], jobs: Iterable[J]) -> Iterator[R]:
         for job in jobs:
             yield fn(job)
 
@@ -73,7 +73,7 @@ class LocalProcesses:
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
                                          initializer=_die_with, initargs=(os.getpid(),))
 
-    def map_unordered(self, fn, jobs):
+    def map_unordered(self, fn: Callable[[J], R], jobs: Iterable[J]) -> Iterator[R]:
         yield from _bounded(lambda job: self._pool.submit(fn, job), jobs, 2 * self.workers,
                             lambda pending: wait(pending, return_when=FIRST_COMPLETED)[0])
 
@@ -102,7 +102,7 @@ class Dask:
         self._cluster = None
         if scheduler:
             try:
-                self._client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+                self._client = Client(scheduler, timeout=CONNECT_TIMEOUT)  # type: ignore[no-untyped-call]
             except (OSError, TimeoutError, ValueError) as exc:
                 raise InputError(f"field '--scheduler' = {scheduler!r}: cannot connect "
                                  f"({exc.__class__.__name__}); give tcp://HOST:PORT of a running "
@@ -111,22 +111,26 @@ class Dask:
             import dask
 
             with dask.config.set(HEALTH_ONLY):  # read by the scheduler and (via the nannies) workers
-                self._cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1,
-                                             processes=True, host="127.0.0.1", dashboard_address=None,
-                                             silence_logs=logging.ERROR)
-            self._client = Client(self._cluster)
-        self.address = self._client.scheduler.address
+                self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                    n_workers=local_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                    dashboard_address=None, silence_logs=logging.ERROR)
+            self._client = Client(self._cluster)  # type: ignore[no-untyped-call]
+        self.address = str(getattr(self._client.scheduler, "address", scheduler))
         self.workers = max(1, len(self._client.scheduler_info(n_workers=-1)["workers"]))
 
-    def map_unordered(self, fn, jobs):
+    def map_unordered(self, fn: Callable[[J], R], jobs: Iterable[J]) -> Iterator[R]:
         from distributed import wait as dask_wait
 
+        def wait_some(pending: set[Any]) -> set[Any]:
+            done: set[Any] = dask_wait(list(pending),  # type: ignore[no-untyped-call]
+                                       return_when="FIRST_COMPLETED").done
+            return done
+
         yield from _bounded(lambda job: self._client.submit(fn, job, pure=False), jobs,
-                            2 * self.workers,
-                            lambda pending: dask_wait(list(pending), return_when="FIRST_COMPLETED").done)
+                            2 * self.workers, wait_some)
 
     def describe(self) -> dict[str, Any]:
-        info = {"kind": "dask", "scheduler": self.address, "workers": self.workers,
+        info: dict[str, Any] = {"kind": "dask", "scheduler": self.address, "workers": self.workers,
                 "local_cluster": self._cluster is not None}
         if self._cluster is not None:
             port = self._client.scheduler_info().get("services", {}).get("dashboard")
@@ -134,7 +138,7 @@ class Dask:
         return info
 
     def close(self) -> None:
-        self._client.close()
+        self._client.close()  # type: ignore[no-untyped-call]
         if self._cluster is not None:
             self._cluster.close()
 
@@ -160,10 +164,12 @@ def _die_with(driver: int) -> None:
     threading.Thread(target=watch, name="hta-sim-driver-watch", daemon=True).start()
 
 
-def _bounded(submit: Callable[[Any], Future], jobs: Iterable[Any], in_flight: int,
-             wait_some: Callable[[set], set]) -> Iterator[Any]:
-    """Keep at most ``in_flight`` jobs submitted; yield results as they finish."""
-    it, pending = iter(jobs), set()
+def _bounded(submit: Callable[[Any], Any], jobs: Iterable[Any], in_flight: int,
+             wait_some: Callable[[set[Any]], Iterable[Any]]) -> Iterator[Any]:
+    """Keep at most ``in_flight`` jobs submitted (futures of either kind); yield results as they
+    finish.
+    """
+    it, pending = iter(jobs), set[Any]()
     for job in it:
         pending.add(submit(job))
         if len(pending) >= in_flight:
