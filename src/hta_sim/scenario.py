@@ -118,10 +118,15 @@ class Time(Section):
         if last - first + 1 > MAX_MONTHS:
             raise ValueError(f"the horizon {self.start} to {self.end} has {last - first + 1} months; "
                              f"at most {MAX_MONTHS} are allowed")
-        dup = sorted({d for d in self.pulse_dates if self.pulse_dates.count(d) > 1})
-        if dup:
-            raise ValueError(f"pulse_dates names {dup[0]} twice; each pulse date once")
         return self
+
+    @field_validator("pulse_dates")
+    @classmethod
+    def _unique(cls, dates: list[str]) -> list[str]:
+        dup = sorted({d for d in dates if dates.count(d) > 1})
+        if dup:
+            raise ValueError(f"names {dup[0]} twice; each pulse date once")
+        return dates
 
 
 class Roster(Section):
