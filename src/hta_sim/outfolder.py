@@ -121,7 +121,7 @@ def check_writable(target: Path) -> None:
     try:
         if not existing.is_dir():
             raise NotADirectoryError(20, "a file is in the way")
-        Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING}probe-", dir=existing)).rmdir()
+        Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING}{os.getpid()}-probe-", dir=existing)).rmdir()
     except OSError as exc:
         raise InputError(f"field '--out' = '{target}': cannot be written "
                          f"({exc.strerror or exc.__class__.__name__})") from None
