@@ -224,13 +224,14 @@ def _scenario(args: argparse.Namespace) -> int:
 
 
 def _dashboard(args: argparse.Namespace) -> int:
-    from .dashboard.server import missing_extra, serve
+    from .dashboard import server
 
-    missing = missing_extra()
-    if missing:  # the dashboard's libraries are an optional extra
-        raise InputError(f"the dashboard needs the 'dashboard' extra ({missing} is not installed): "
-                         "pip install 'hta-sim[dashboard]'")
-    return serve(args.host, args.port)
+    # the libraries (an optional extra), the address, then the page's assets: each refused in one line
+    problem = (server.library_problem() or server.host_problem(args.host, args.port)
+               or server.prepare_assets())
+    if problem:
+        raise InputError(problem)
+    return server.serve(args.host, args.port)
 
 
 def _sweep(args: argparse.Namespace) -> int:
