@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 PHASE_COLOURS = {"building": "#dbe9f6", "piloting": "#fdeccd", "scaling": "#dcefd8"}
 BODY_COLOURS = {"board": "#1f4e79", "ab": "#c55a11", "mean": "#444444"}
 EVALUATION = np.datetime64("2018-10-01")
+ASSOCIATION = np.datetime64("2017-08-01")  # the association forms: board and AB (seed §1)
 
 
 def band(traj: pd.DataFrame, column: str) -> pd.DataFrame:

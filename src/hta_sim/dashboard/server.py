@@ -101,6 +101,7 @@ def prepare_assets() -> str | None:
 def serve(host: str = LOOPBACK, port: int = 8765) -> int:
     """Run Solara's server in this process until interrupted; returns its exit status."""
     os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"  # before solara reads its settings
+    os.environ["SOLARA_THEME_SHOW_BANNER"] = "False"  # "This website runs on Solara" covers a plot
     warning = exposure_warning(host)
     if warning:
         print(warning, file=sys.stderr)
