@@ -291,7 +291,9 @@ def _optimise(args: argparse.Namespace) -> int:
                         **((QUICK if args.quick else {}) | sized))
     out = Path(args.out or f"results/optimise/{args.objective}")
     report = optimise(args.scenario, settings, out=out, progress=True)
-    print(report.summary.round(4).to_string(index=False))
+    from .analysis.readable import table
+
+    print(table(report.summary, signed=("diff", "diff_lo95", "diff_hi95")))
     print(f"\nwrote {out}/")
     return 0
 

@@ -140,7 +140,7 @@ class Engagement(View):
         for body, label in (("board", "board"), ("ab", "AB")):
             b = ens.band(f"engagement_{body}")
             ax.fill_between(ens.dates, b.lo, b.hi, color=BODY_COLOURS[body], alpha=0.18, lw=0)
-            ax.plot(ens.dates, b.median, color=BODY_COLOURS[body], lw=0.8, ls="--")
+            ax.plot(ens.dates, b.median, color=BODY_COLOURS[body], lw=0.8, ls="--", gid="median")
             self.lines[body] = self.live(ax.plot([], [], color=BODY_COLOURS[body], lw=2.2)[0])
             handles.append(Line2D([], [], color=BODY_COLOURS[body], lw=2.2, label=f"{label}, this run"))
             handles.append(Line2D([], [], color=BODY_COLOURS[body], lw=0.8, ls="--",
@@ -170,10 +170,10 @@ class Homes(View):
             c = contrast.band("homes_created")
             ax.fill_between(contrast.dates, c.lo, c.hi, color=CONTRAST_COLOUR, alpha=0.15, lw=0)
             ax.plot(contrast.dates, c.median, color=CONTRAST_COLOUR, lw=1.2, ls="-.",
-                    label=f"{model.contrast_label}: median, 90 %")
+                    label=f"{model.contrast_label}: median, 90 %", gid="median")
             top = max(top, float(np.nanmax(c.hi)))
         ax.fill_between(ens.dates, b.lo, b.hi, color="#2e7d32", alpha=0.2, lw=0, label="90 % of runs")
-        ax.plot(ens.dates, b.median, color="#2e7d32", lw=0.8, ls="--", label="median of runs")
+        ax.plot(ens.dates, b.median, color="#2e7d32", lw=0.8, ls="--", label="median of runs", gid="median")
         self.line = self.live(ax.plot([], [], color="#1b5e20", lw=2.2, label="this run")[0])
         ax.plot([ens.dates[0], GOAL_DATE], [0, HOMES_GOAL], color="grey", ls="--",
                 label=f"path to {HOMES_GOAL:,} by Dec 2027")
@@ -233,12 +233,12 @@ class Pipeline(View):
             c = contrast.band("initiatives_under_way")
             ax.fill_between(contrast.dates, c.lo, c.hi, color=CONTRAST_COLOUR, alpha=0.12, lw=0)
             ax.plot(contrast.dates, c.median, color=CONTRAST_COLOUR, lw=1.2, ls="-.",
-                    label=model.contrast_label)
+                    label=model.contrast_label, gid="median")
             top = max(top, float(np.nanmax(c.hi)))
         self.now = _timeline(self, ax, ens, top * 1.12)
         for s, colour in STAGE_COLOURS.items():
             ax.fill_between([], [], color=colour, label=s)
-        ax.plot(ens.dates, b.median, color="black", lw=1, ls="--", label="median of runs")
+        ax.plot(ens.dates, b.median, color="black", lw=1, ls="--", label="median of runs", gid="median")
         ax.fill_between(ens.dates, b.lo, b.hi, color="black", alpha=0.07, lw=0)
         ax.set_ylim(0, top * 1.3 + 1)  # room for the date labels above the band
         ax.set_ylabel("initiatives (median: under way)")
@@ -281,7 +281,7 @@ class Radar(View):
             ax: Any = self.fig.add_subplot(1, 2, i + 1, projection="polar")
             seed = np.array(SEED_SCORES_2018[body], dtype=float)
             ax.plot(self.closed, np.append(seed, seed[0]), color="black", lw=1.2, ls="--")
-            self.median.append(self.live(ax.plot([], [], color="#888888", lw=1)[0]))
+            self.median.append(self.live(ax.plot([], [], color="#888888", lw=1, gid="median")[0]))
             self.now_line.append(self.live(ax.plot([], [], color=BODY_COLOURS[body], lw=2)[0]))
             self.fill.append(None)
             ax.set_xticks(angles, [short_parameter(k) for k in range(len(PULSE_PARAMETERS))], fontsize=6.5)
