@@ -161,7 +161,7 @@ class Homes(View):
     """Homes created through the alliance's initiatives, against a straight path to 2,300 by 2027."""
 
     def __init__(self, ens: Ensemble, model: TeachingModel, contrast: Ensemble | None = None) -> None:
-        super().__init__(figure(left=0.15, bottom=0.12))
+        super().__init__(figure(left=0.15, right=0.95, bottom=0.12))
         ax = self.fig.add_subplot()
         b = ens.band("homes_created")
         top = max(HOMES_GOAL, float(np.nanmax(b.hi)))
