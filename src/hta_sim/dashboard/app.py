@@ -28,6 +28,8 @@ CSS = """
 .hta-lessons .v-btn { margin: 2px 4px 2px 0; text-transform: none; }
 .hta-lessons p { margin-bottom: 4px; }
 .hta-lessons h3 { margin: 4px 0; font-size: 1.05em; }
+.hta-table td, .hta-table th { padding: 1px 8px; }
+.hta-table td.n { text-align: right; font-variant-numeric: tabular-nums; }
 """
 
 

@@ -7,6 +7,7 @@ bump after a step), so a step redraws every view and nothing else does.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -69,22 +70,27 @@ NUMBERS = (
 
 
 def numbers_table(model: TeachingModel, ens: Ensemble) -> str:
-    """Markdown: the run's headline numbers now, beside the ensemble's median at the same month."""
+    """HTML: the run's headline numbers now, beside the ensemble's median at the same month.
+
+    Plain HTML, not Markdown: solara.Markdown re-runs its renderers in the browser on every update.
+    """
     t = model.month
     mine = {**model.recorder.columns, **_derived(model.recorder.columns)}
     rows = []
     for label, column, fmt, summed, scale in NUMBERS:
         if not t:
-            rows.append(f"| {label} | - | - |")
+            rows.append((label, "-", "-"))
             continue
         series = mine[column][0, :t] * scale
         value = series.sum() if summed else series[-1]
         median = (ens.cumulative if summed else ens.medians)[column][t - 1] * scale
-        rows.append(f"| {label} | {value:{fmt}} | {median:{fmt}} |")
+        rows.append((label, f"{value:{fmt}}", f"{median:{fmt}}"))
     date = f"{model.date[:7]}, month {t} of {model.layout.steps}, phase: {model.phase}" if t else \
         "before the first month"
-    return (f"**{date}**\n\n| | this run | median of {ens.replicates} runs |\n|---|---:|---:|\n"
-            + "\n".join(rows))
+    cells = "".join(f"<tr><td>{html.escape(a)}</td><td class='n'>{b}</td><td class='n'>{c}</td></tr>"
+                    for a, b, c in rows)
+    return (f"<p><b>{html.escape(date)}</b></p><table class='hta-table'><tr><th></th><th>this run</th>"
+            f"<th>median of {ens.replicates} runs</th></tr>{cells}</table>")
 
 
 @solara.component
@@ -93,7 +99,7 @@ def Numbers(model: TeachingModel) -> Any:
     ens = ensemble(model.settings)
     text = solara.use_memo(lambda: numbers_table(model, ens), [model, model.month])
     with solara.Column(classes=["hta-view", "hta-numbers"], style={"padding": "8px"}) as col:
-        solara.Markdown(text)
+        solara.HTML(unsafe_innerHTML=text)
     return col
 
 
