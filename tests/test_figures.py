@@ -135,3 +135,12 @@ def test_dashboard_views_legends_cover_no_median():
         pic = views.build(kind, model)
         pic.show(plots.Live.of(model, views.ensemble(model.settings).dates))
         assert covered_points(pic.fig) == [], kind.__name__
+    radar = views.build(plots.Radar, model)
+    radar.show(plots.Live.of(model, views.ensemble(model.settings).dates))
+    for ax in radar.fig.axes:
+        assert colliding_ticks(ax) == []
+    renderer = radar.fig.canvas.get_renderer()
+    left, right = (Bbox.union([t.get_window_extent(renderer) for t in ax.get_xticklabels()])
+                   for ax in radar.fig.axes)
+    assert not left.overlaps(right)  # the board's names clear of the AB's
+    assert min(t.get_fontsize() for ax in radar.fig.axes for t in ax.get_xticklabels()) >= 7

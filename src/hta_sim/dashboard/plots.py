@@ -284,8 +284,8 @@ class Radar(View):
             self.median.append(self.live(ax.plot([], [], color="#888888", lw=1, gid="median")[0]))
             self.now_line.append(self.live(ax.plot([], [], color=BODY_COLOURS[body], lw=2)[0]))
             self.fill.append(None)
-            ax.set_xticks(angles, [short_parameter(k) for k in range(len(PULSE_PARAMETERS))], fontsize=6.5)
-            ax.tick_params(axis="x", pad=4)
+            ax.set_xticks(angles, [short_parameter(k) for k in range(len(PULSE_PARAMETERS))], fontsize=7.5)
+            ax.tick_params(axis="x", pad=7)
             ax.set_ylim(0, 5)
             ax.set_yticks([1, 3, 5], ["1", "3", "5"], fontsize=6)
             ax.set_rlabel_position(22.5)  # between parameters 1 and 2, clear of their names
