@@ -135,6 +135,15 @@ def test_dashboard_views_legends_cover_no_median():
         pic = views.build(kind, model)
         pic.show(plots.Live.of(model, views.ensemble(model.settings).dates))
         assert covered_points(pic.fig) == [], kind.__name__
+    network = views.build(plots.Network, model)
+    network.show(plots.Live.of(model, views.ensemble(model.settings).dates))
+    renderer = network.fig.canvas.get_renderer()
+    names = [t for ax in network.fig.axes for t in ax.texts]
+    assert len(names) == len(model.roster.names)
+    for name in names:  # every partner's name whole inside the picture: none clipped at an edge
+        box = name.get_window_extent(renderer)
+        assert network.fig.bbox.containsx(box.x0) and network.fig.bbox.containsx(box.x1), name.get_text()
+        assert network.fig.bbox.containsy(box.y0) and network.fig.bbox.containsy(box.y1), name.get_text()
     radar = views.build(plots.Radar, model)
     radar.show(plots.Live.of(model, views.ensemble(model.settings).dates))
     for ax in radar.fig.axes:

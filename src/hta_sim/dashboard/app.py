@@ -9,6 +9,7 @@ dashboard``; Solara finds ``Page`` here.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +19,7 @@ from ..errors import InputError
 from .controls import EffortControls, MechanismControls, PoolControls, ScenarioControls
 from .lessons import BY_KEY, LESSONS, Lesson
 from .play import RunControls
-from .runs import TeachingModel
+from .runs import TeachingModel, ensemble
 from .settings import Settings
 from .views import VIEWS, Numbers
 
@@ -31,6 +32,15 @@ CSS = """
 .hta-table td, .hta-table th { padding: 1px 8px; }
 .hta-table td.n { text-align: right; font-variant-numeric: tabular-nums; }
 """
+
+
+def warm_up() -> None:
+    """Compute the ensembles a class will ask for first (the default, then each lesson's and its
+    contrast's) in a background thread when the server loads the page: a first click costs nothing.
+    """
+    wanted = [Settings()] + [s for lesson in LESSONS if lesson.available
+                             for s in (lesson.settings(), lesson.contrasted())]
+    threading.Thread(target=lambda: [ensemble(s) for s in wanted], name="hta-warm-up", daemon=True).start()
 
 
 def lesson_run(lesson: Lesson | None, settings: Settings) -> TeachingModel:
@@ -115,3 +125,6 @@ def Views(model: TeachingModel) -> Any:
             view(model)
         Numbers(model)
     return grid
+
+
+warm_up()
