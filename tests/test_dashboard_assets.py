@@ -130,3 +130,20 @@ def test_the_cache_is_the_variable_or_a_user_cache_folder(monkeypatch, tmp_path)
     monkeypatch.delenv(assets.CACHE_VARIABLE)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert assets.cache_dir() == tmp_path / "hta-sim" / "solara-cdn"
+
+
+def test_the_dashboard_extra_and_the_cli_check_agree():
+    """pyproject's `dashboard` extra pins what `hta-sim dashboard` checks, and what is installed."""
+    import tomllib
+    from importlib import metadata
+
+    from hta_sim.dashboard import server
+
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    extra = {re.split(r"[<>=!~]", spec, maxsplit=1)[0]: spec
+             for spec in project["project"]["optional-dependencies"]["dashboard"]}
+    for dist, lowest, below, wanted in server.LIBRARIES:
+        assert extra[dist] == f"{dist}{wanted}", dist
+        assert lowest <= server._version(metadata.version(dist)) < below, dist
+    assert "mesa==3.5.*" in project["project"]["dependencies"][0]  # plain mesa: no ipyvuetify 3
+    assert metadata.version("solara").startswith("1.64.")  # the release assets.PACKAGES lists
