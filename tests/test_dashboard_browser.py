@@ -353,9 +353,14 @@ def test_a_full_run_with_play_ends_ready_for_a_reset_and_a_lesson_restarts_it(pa
     assert button(page, "▶").is_enabled() and button(page, "Step").is_enabled()
     button(page, "▶").click()
     button(page, "❚❚").wait_for()
-    button(page, "❚❚").click()
-    button(page, "Reset").click()
+    page.locator(".lesson-dip").click()  # a lesson chosen while playing: a fresh run, paused
     time_is(page, 0)
+    from playwright.sync_api import expect
+
+    button(page, "▶").wait_for()  # shown only while not playing
+    expect(button(page, "Step")).to_be_enabled()
+    time_is(page, 0)
+    assert button(page, "❚❚").count() == 0
     assert page.errors == []
 
 

@@ -40,14 +40,17 @@ def RunControls(model: solara.Reactive[TeachingModel], restart: Callable[[], Non
     ended = not model.value.running
 
     def play() -> None:
-        """The play loop (a thread): a frame, a pause, until paused or the run ends."""
-        while playing.value and model.value.running:
-            advance(model.value, per_frame.value)
+        """The play loop (a thread): a frame, a pause, until paused, the run ends or is replaced."""
+        run = model.value
+        while playing.value and run.running and run is model.value:
+            advance(run, per_frame.value)
             force_update()  # the views redraw in this thread, before the pause
             time.sleep(interval.value / 1000)
         playing.set(False)  # the end of the run: ▶ again, ready for Reset
 
     solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+    # a fresh run (a lesson, a control, Reset) starts paused at month 0, whatever was playing
+    solara.use_effect(lambda: playing.set(False), [model.value])
 
     def step() -> None:
         advance(model.value, 1)
