@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from .errors import InputError
 
@@ -12,7 +13,7 @@ MAX_PORT = 65535
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, as for bad scenarios
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, as for bad scenarios
         self.exit(2, f"hta-sim: error: {message}\n")
 
 
@@ -102,7 +103,10 @@ def _share(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
 
 
-def _optimise_parser(sub) -> None:
+type Subparsers = argparse._SubParsersAction[_Parser]
+
+
+def _optimise_parser(sub: Subparsers) -> None:
     from .analysis.choices import OBJECTIVES, STATISTICS
 
     opt = sub.add_parser("optimise", help="search the secretariat's tactical mix per phase for an "
@@ -123,7 +127,7 @@ def _optimise_parser(sub) -> None:
     opt.add_argument("--out", default=None, help="result folder (default results/optimise/<objective>)")
 
 
-def _sweep_parsers(sub) -> None:
+def _sweep_parsers(sub: Subparsers) -> None:
     """``sweep`` and ``sensitivity`` (docs/sweeps.md)."""
     sweep = sub.add_parser("sweep", help="run a parameter sweep from a spec TOML into a Parquet dataset")
     sweep.add_argument("spec", help="the sweep spec (TOML)")
