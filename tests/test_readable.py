@@ -21,6 +21,11 @@ def test_never_scientific(x, signed):
     assert "e" not in number(x, signed).lower()
 
 
+def test_a_column_keeps_one_style():
+    text = table(pd.DataFrame({"diff": [1060.2, 50.673, -3.2]}), signed=("diff",))
+    assert text.split() == ["diff", "+1,060", "+51", "-3"]
+
+
 def test_table_formats_float_columns_only():
     frame = pd.DataFrame({"arm": ["a", "b"], "replicates": [400, 400], "diff": [1060.2, np.nan]})
     text = table(frame, signed=("diff",))
