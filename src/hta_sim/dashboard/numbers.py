@@ -110,7 +110,8 @@ def homes_sentence() -> str:
     """The sentence docs/limitations.md carries between its ``homes`` markers."""
     lo, mid, hi = baseline_homes()
     return (f"from {lo:,.0f} to {hi:,.0f} homes by December 2027 in 90 % of the baseline's "
-            f"{BASELINE_REPLICATES} replicates (median {mid:,.0f}; seed {SEED})")
+            f"{BASELINE_REPLICATES} replicates at its fitted values, chance alone "
+            f"(median {mid:,.0f}; seed {SEED})")
 
 
 BLOCKS: dict[str, tuple[str, Callable[[], str]]] = {
