@@ -104,7 +104,7 @@ def _timeline(pic: Picture, ax: Axes, ens: Ensemble, label_y: float) -> Line2D:
                                                (EVALUATION, "evaluation\nOct 2018", "left"))
     for when, text, side in marks:  # the two labels face apart: they are 14 months from each other
         ax.axvline(when, color="black", lw=0.8, ls=":")
-        ax.annotate(text, (when, label_y), fontsize=7, ha=side, va="bottom",
+        ax.annotate(text, (when, label_y), fontsize=7.5, ha=side, va="bottom",
                     xytext=(2 if side == "left" else -2, 0), textcoords="offset points")
     ax.set_xlim(ens.dates[0], ens.dates[-1] + MONTH)
     return pic.live(ax.axvline(ens.dates[0], color="#888888", lw=1, visible=False))
@@ -131,7 +131,7 @@ class Engagement(View):
     """Board and AB engagement: the live run over the ensemble's 90 % band, phases shaded."""
 
     def __init__(self, ens: Ensemble, model: TeachingModel, contrast: Ensemble | None = None) -> None:
-        super().__init__(figure(left=0.12, right=0.75, bottom=0.12))
+        super().__init__(figure(left=0.12, right=0.72, bottom=0.12))
         ax = self.fig.add_subplot()
         lo, hi = _limits(ens, ("engagement_board", "engagement_ab"), 0.03)
         self.now = _timeline(self, ax, ens, lo + 0.01)
@@ -149,7 +149,7 @@ class Engagement(View):
         ax.set_ylabel("engagement (0-1)")
         ax.set_title(f"Engagement: this run over {ens.replicates} runs (band: 90 %)", fontsize=9)
         ax.legend(handles=handles + _phase_handles(), loc="upper left", bbox_to_anchor=(1.01, 1.0),
-                  fontsize=7, borderaxespad=0)
+                  fontsize=8, borderaxespad=0)
 
     def update(self, live: Live) -> None:
         for body, line in self.lines.items():
@@ -180,7 +180,7 @@ class Homes(View):
         ax.set_ylim(0, top * 1.05)  # the band may pass the goal
         ax.set_ylabel("young people given a home")
         ax.yaxis.set_major_formatter("{x:,.0f}")
-        ax.legend(loc="upper left", fontsize=7)
+        ax.legend(loc="upper left", fontsize=8)
         self.title = self.live(ax.set_title("", fontsize=9))
 
     def update(self, live: Live) -> None:
@@ -194,7 +194,7 @@ class TrustLadder(View):
     """How many partners stand on each rung now, against the ensemble's mean at the same month."""
 
     def __init__(self, ens: Ensemble, model: TeachingModel, contrast: Ensemble | None = None) -> None:
-        super().__init__(figure(left=0.12, bottom=0.3))
+        super().__init__(figure(left=0.12, bottom=0.33))
         ax = self.fig.add_subplot()
         self.ens = ens
         x = np.arange(len(RUNGS))
@@ -202,8 +202,8 @@ class TrustLadder(View):
         self.mean = self.live(ax.plot([], [], "D", color="black", ms=5)[0])
         ax.legend(handles=[Patch(color="#9e9e9e", label="this run (colour: rung)"),
                            Line2D([], [], marker="D", ls="", color="black", ms=5,
-                                  label="mean of the runs")], loc="upper right", fontsize=7)
-        ax.set_xticks(x, [r.replace("_", "-") for r in RUNGS], rotation=30, ha="right", fontsize=7)
+                                  label="mean of the runs")], loc="upper right", fontsize=8)
+        ax.set_xticks(x, [r.replace("_", "-") for r in RUNGS], rotation=30, ha="right", fontsize=8)
         ax.set_ylabel("partners")
         ax.set_ylim(0, model.state.active.shape[1] + 1)
         self.x = x
@@ -224,7 +224,7 @@ class Pipeline(View):
     """Initiatives by stage in this run, and the ensemble's band of those under way."""
 
     def __init__(self, ens: Ensemble, model: TeachingModel, contrast: Ensemble | None = None) -> None:
-        super().__init__(figure(left=0.1, right=0.7, bottom=0.12))
+        super().__init__(figure(left=0.1, right=0.68, bottom=0.12))
         ax = self.fig.add_subplot()
         self.ax = ax
         b = ens.band("initiatives_under_way")
@@ -242,7 +242,7 @@ class Pipeline(View):
         ax.fill_between(ens.dates, b.lo, b.hi, color="black", alpha=0.07, lw=0)
         ax.set_ylim(0, top * 1.3 + 1)  # room for the date labels above the band
         ax.set_ylabel("initiatives (median: under way)")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, borderaxespad=0)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, borderaxespad=0)
         stages = PolyCollection([], facecolors=list(STAGE_COLOURS.values()), lw=0)
         self.stack: Any = self.live(ax.add_collection(stages))
         self.title = self.live(ax.set_title("", fontsize=9))
@@ -295,7 +295,7 @@ class Radar(View):
                                  Line2D([], [], color="#888888", lw=1, label="median of runs, last pulse"),
                                  Line2D([], [], color=BODY_COLOURS["board"], lw=2, label="board, this run"),
                                  Line2D([], [], color=BODY_COLOURS["ab"], lw=2, label="AB, this run")],
-                        loc="lower center", ncol=4, fontsize=7, frameon=False)
+                        loc="lower center", ncol=4, fontsize=7.5, frameon=False)
         self.title = self.live(self.fig.suptitle("", fontsize=9, y=0.99))
 
     def update(self, live: Live) -> None:
@@ -355,7 +355,7 @@ class Network(View):
     """Partners linked when they meet in the same body; colour = rung, size = engagement."""
 
     def __init__(self, ens: Ensemble, model: TeachingModel, contrast: Ensemble | None = None) -> None:
-        super().__init__(figure(7.2, 4.2, left=0.01, right=0.76, bottom=0.01, top=0.92))
+        super().__init__(figure(7.2, 4.2, left=0.01, right=0.73, bottom=0.01, top=0.92))
         ax = self.fig.add_subplot()
         s = model.state
         pos = _layout(model.roster.ids, tuple(bool(b) for b in s.board[0]), tuple(bool(a) for a in s.ab[0]))
@@ -367,7 +367,7 @@ class Network(View):
                                   annotation_clip=False))
         ax.legend(handles=[Line2D([], [], marker="o", ls="", color=RUNG_COLOURS[k], label=r.replace("_", "-"))
                            for k, r in enumerate(RUNGS)], loc="upper left", bbox_to_anchor=(1.0, 1.0),
-                  fontsize=6, title="rung", title_fontsize=7)
+                  fontsize=7, title="rung", title_fontsize=7)
         pad = 0.22  # room for the names at the edges: short names are up to ~20 characters
         ax.set_xlim(self.xy[:, 0].min() - pad, self.xy[:, 0].max() + pad)
         ax.set_ylim(self.xy[:, 1].min() - 0.08, self.xy[:, 1].max() + 0.08)
