@@ -7,32 +7,9 @@ numbers, so that they stay true when the baseline is recalibrated; each claim is
 import numpy as np
 
 from hta_sim.dashboard.lessons import BY_KEY, LESSONS
-from hta_sim.dashboard.runs import ensemble
+from hta_sim.dashboard.numbers import board_minus_ab, monthly, other_money, pair
 from hta_sim.dashboard.settings import pool_available
 from hta_sim.outcomes import at_date, ensemble_dip
-
-
-def pair(key: str):
-    """The lesson's trajectories as loaded, and with the switch its text asks to flip."""
-    lesson = BY_KEY[key]
-    return ensemble(lesson.settings()).trajectories, ensemble(lesson.contrasted()).trajectories
-
-
-def monthly(traj, column, first, last):
-    """The replicate-mean of a column for each month from ``first`` to ``last`` ('YYYY-MM')."""
-    when = traj["date"]
-    rows = traj[(when >= np.datetime64(f"{first}-01")) & (when <= np.datetime64(f"{last}-01"))]
-    return rows.groupby("date")[column].mean()
-
-
-def board_minus_ab(traj):
-    return (monthly(traj, "engagement_board", "2018-01", "2019-12")
-            - monthly(traj, "engagement_ab", "2018-01", "2019-12"))
-
-
-def other_money(traj):
-    """Per replicate, MDKK put in by partners other than the month's dominant funder."""
-    return (traj["money_contributed"] * (1.0 - traj["dominance"])).groupby(traj["replicate"]).sum()
 
 
 def test_there_are_three_to_five_lessons_each_with_a_switch_to_flip():

@@ -267,13 +267,14 @@ def _scenario(args: argparse.Namespace) -> int:
 
 
 def _dashboard(args: argparse.Namespace) -> int:
-    from .dashboard.server import missing_extra, serve
+    from .dashboard import server
 
-    missing = missing_extra()
-    if missing:  # the dashboard's libraries are an optional extra
-        raise InputError(f"the dashboard needs the 'dashboard' extra ({missing} is not installed): "
-                         "pip install 'hta-sim[dashboard]'")
-    return serve(args.host, args.port)
+    # the libraries (an optional extra), the address, then the page's assets: each refused in one line
+    problem = (server.library_problem() or server.host_problem(args.host, args.port)
+               or server.prepare_assets())
+    if problem:
+        raise InputError(problem)
+    return server.serve(args.host, args.port)
 
 
 def _sweep(args: argparse.Namespace) -> int:
@@ -346,7 +347,9 @@ def _optimise(args: argparse.Namespace) -> int:
     out = Path(args.out or f"results/{'quick/' if args.quick else ''}optimise/{args.objective}")
     report = optimise(args.scenario, settings, out=out, progress=True, force=args.force,
                       max_memory=args.max_memory)
-    print(report.summary.round(4).to_string(index=False))
+    from .analysis.readable import table
+
+    print(table(report.summary, signed=("diff", "diff_lo95", "diff_hi95")))
     print(f"\nwrote {out}/")
     return 0
 

@@ -6,7 +6,7 @@ Every figure reads only the tidy tables, so it can be redrawn from a saved resul
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -14,6 +14,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from .vocabulary import (
     HOMES_GOAL,
@@ -29,6 +32,8 @@ if TYPE_CHECKING:
 PHASE_COLOURS = {"building": "#dbe9f6", "piloting": "#fdeccd", "scaling": "#dcefd8"}
 BODY_COLOURS = {"board": "#1f4e79", "ab": "#c55a11", "mean": "#444444"}
 EVALUATION = np.datetime64("2018-10-01")
+GOAL_DATE = np.datetime64("2027-12-01")  # "by 2027": the last month of the default run
+ASSOCIATION = np.datetime64("2017-08-01")  # the association forms: board and AB (seed §1)
 
 
 def band(traj: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -42,24 +47,53 @@ def dominant_phase(traj: pd.DataFrame) -> pd.Series:
     return traj.groupby("date")["phase"].agg(lambda s: s.value_counts().idxmax())
 
 
-def shade_phases(ax: plt.Axes, traj: pd.DataFrame) -> None:
+def shade_phases(ax: Axes, traj: pd.DataFrame, named: bool = False) -> None:
+    """Shade the phase most replicates are in; ``named`` writes each phase's name on it (top)
+    instead of giving the legend three more entries.
+    """
     phase = dominant_phase(traj)
     dates = phase.index.to_numpy()
     step = np.timedelta64(31, "D")
-    start = 0
+    start, shown = 0, 0
     for i in range(1, len(dates) + 1):
         if i == len(dates) or phase.iloc[i] != phase.iloc[start]:
             ax.axvspan(dates[start], dates[i - 1] + step, color=PHASE_COLOURS[phase.iloc[start]],
                        lw=0, zorder=0)
+            if named:  # alternate rows: the building phase is too short to hold its name alone
+                ax.annotate(f"{phase.iloc[start]} phase", (dates[start], 1.0),
+                            xycoords=("data", "axes fraction"), xytext=(3, -3 - 11 * (shown % 2)),
+                            textcoords="offset points",
+                            ha="left", va="top", fontsize=8, color="#555555", style="italic")
+                shown += 1
             start = i
-    for name in PHASES:
-        ax.fill_between([], [], color=PHASE_COLOURS[name], label=f"phase: {name}")
+    if not named:
+        for name in PHASES:
+            ax.fill_between([], [], color=PHASE_COLOURS[name], label=f"phase: {name}")
 
 
-def engagement(traj: pd.DataFrame, ax: plt.Axes | None = None, title: str | None = None) -> plt.Axes:
+def mark_events(ax: Axes, traj: pd.DataFrame, y: float) -> None:
+    """The August 2017 association and the October 2018 evaluation, where the run covers them."""
+    first, last = traj["date"].min(), traj["date"].max()
+    marks: tuple[tuple[Any, str, str], ...] = ((ASSOCIATION, "association\nAug 2017", "right"),
+                                               (EVALUATION, "evaluation\nOct 2018", "left"))
+    for when, text, side in marks:  # 14 months apart: the labels face away from each other
+        if first <= when <= last:
+            ax.axvline(when, color="black", lw=1, ls=":")
+            ax.annotate(text, (when, y), fontsize=8, ha=side, va="bottom",
+                        xytext=(3 if side == "left" else -3, 0), textcoords="offset points")
+
+
+def engagement_limits(traj: pd.DataFrame) -> tuple[float, float]:
+    """The y-range the bands need (5-95 % of replicates, both bodies), on a 0.1 grid, within 0-1."""
+    lo = min(band(traj, f"engagement_{b}")["lo"].min() for b in ("board", "ab"))
+    lo = min(lo, float(traj.groupby("date")["engagement_mean"].mean().min()))
+    return max(0.0, np.floor(lo * 10 - 0.5) / 10), 1.0
+
+
+def engagement(traj: pd.DataFrame, ax: Axes | None = None, title: str | None = None) -> Axes:
     """Fig. 7.1 replica: board and AB engagement, median and 90 % band, phases shaded."""
-    ax = ax or plt.subplots(figsize=(9, 4.5))[1]
-    shade_phases(ax, traj)
+    ax = ax or plt.subplots(figsize=(9, 4.8))[1]
+    shade_phases(ax, traj, named=True)
     for body in ("board", "ab"):
         b = band(traj, f"engagement_{body}")
         label = "board" if body == "board" else "advisory board (AB)"
@@ -68,67 +102,79 @@ def engagement(traj: pd.DataFrame, ax: plt.Axes | None = None, title: str | None
     m = traj.groupby("date")["engagement_mean"].mean()
     ax.plot(m.index, m.to_numpy(), color=BODY_COLOURS["mean"], lw=1, ls="--",
             label="all partners, mean")
-    if traj["date"].min() <= EVALUATION <= traj["date"].max():
-        ax.axvline(EVALUATION, color="black", lw=1, ls=":")
-        ax.annotate("evaluation\nOct 2018", (EVALUATION, 0.02), fontsize=8, ha="left")
-    ax.set_ylim(0, 1)
+    lo, hi = engagement_limits(traj)
+    mark_events(ax, traj, lo + 0.01)
+    ax.set_ylim(lo, hi)
     ax.set_ylabel("engagement (0-1)")
     ax.set_title(title or "Partner engagement: build-up, dip and recovery (cf. seed fig. 7.1)")
-    ax.legend(loc="upper right", fontsize=8, ncol=2)
+    # below the axes: inside, any corner covers a median somewhere in twelve years
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=8, ncol=3, frameon=False)
     return ax
 
 
-def trust_ladder(traj: pd.DataFrame, ax: plt.Axes | None = None) -> plt.Axes:
+def trust_ladder(traj: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax = ax or plt.subplots(figsize=(9, 4.5))[1]
     counts = traj.groupby("date")[[f"rung_{r}" for r in RUNGS]].mean()
     colours = plt.cm.viridis(np.linspace(0.05, 0.95, len(RUNGS)))
-    ax.stackplot(counts.index, counts.to_numpy().T, labels=[r.replace("_", "-") for r in RUNGS],
-                 colors=colours)
+    occupied = [k for k, r in enumerate(RUNGS) if counts[f"rung_{r}"].max() > 0]  # never-empty rungs
+    ax.stackplot(counts.index, counts.to_numpy().T[occupied],
+                 labels=[RUNGS[k].replace("_", "-") for k in occupied], colors=colours[occupied])
     ax.set_ylabel("partners (mean over replicates)")
     ax.set_title("The trust ladder over time")
-    ax.legend(loc="upper left", fontsize=7, ncol=2)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, title="rung (colour)",
+              borderaxespad=0)
     return ax
 
 
-def homes(traj: pd.DataFrame, ax: plt.Axes | None = None) -> plt.Axes:
+def homes(traj: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Homes created through the alliance's initiatives against a straight path to the goal."""
     ax = ax or plt.subplots(figsize=(9, 4.5))[1]
     b = band(traj, "homes_created")
     ax.fill_between(b.index, b["lo"], b["hi"], color="#2e7d32", alpha=0.25, lw=0, label="90 % band")
     ax.plot(b.index, b["median"], color="#2e7d32", lw=2, label="homes created, median")
-    start, end = b.index.min(), np.datetime64("2027-01-01")
+    start, end = b.index.min(), GOAL_DATE
     ax.plot([start, end], [0, HOMES_GOAL], color="grey", ls="--",
-            label=f"straight path to {HOMES_GOAL:,} by 2027")
+            label=f"straight path to {HOMES_GOAL:,} by Dec 2027")
     ax.set_ylabel("young people given a home (cumulative)")
+    ax.yaxis.set_major_formatter("{x:,.0f}")
     ax.set_title("Homes created through the alliance's initiatives")
     ax.legend(loc="upper left", fontsize=8)
     return ax
 
 
-def radar(pulse: pd.DataFrame, date: str = "2018-10-01", fig: plt.Figure | None = None) -> plt.Figure:
+def parameter_label(k: int) -> str:
+    """'1 shared\nview': the pulse parameter's number and name, broken after the first word."""
+    first, *rest = PULSE_PARAMETERS[k].split("_")
+    return f"{k + 1} {first}" + (f"\n{' '.join(rest)}" if rest else "")
+
+
+def radar(pulse: pd.DataFrame, date: str = "2018-10-01", fig: Figure | None = None) -> Figure:
     """The pulse at one date, board and AB, simulated median against the seed's 2018 scores."""
-    fig = fig or plt.figure(figsize=(10, 4.8))
+    fig = fig or plt.figure(figsize=(11, 5.4))
     at = pulse[pulse["date"] == np.datetime64(date)]
     angles = np.linspace(0, 2 * np.pi, len(PULSE_PARAMETERS), endpoint=False)
     closed = np.append(angles, angles[0])
+    handles = [Line2D([], [], color="black", lw=1.5, ls="--", label="seed (evaluators' scores)")]
     for i, body in enumerate(("board", "ab")):
-        ax = fig.add_subplot(1, 2, i + 1, projection="polar")
+        ax: Any = fig.add_subplot(1, 2, i + 1, projection="polar")  # PolarAxes; stubs say Axes
         sim = at[at["body"] == body].groupby("parameter")["score"].median().reindex(range(1, 9))
         seed = np.array(SEED_SCORES_2018[body], dtype=float)
-        ax.plot(closed, np.append(seed, seed[0]), color="black", lw=1.5, ls="--",
-                label="seed (evaluators' scores)")
-        ax.plot(closed, np.append(sim.to_numpy(), sim.to_numpy()[0]), color=BODY_COLOURS[body],
-                lw=2, label="simulated median")
+        ax.plot(closed, np.append(seed, seed[0]), color="black", lw=1.5, ls="--")
+        name = "board" if body == "board" else "advisory board (AB)"
+        line = ax.plot(closed, np.append(sim.to_numpy(), sim.to_numpy()[0]), color=BODY_COLOURS[body],
+                       lw=2, label=f"{name}, simulated median")[0]
+        handles.append(line)
         ax.fill(closed, np.append(sim.to_numpy(), sim.to_numpy()[0]), color=BODY_COLOURS[body],
                 alpha=0.15)
-        ax.set_xticks(angles, [f"{k + 1} {n.replace('_', ' ')}" for k, n in
-                               enumerate(PULSE_PARAMETERS)], fontsize=7)
+        ax.set_xticks(angles, [parameter_label(k) for k in range(len(PULSE_PARAMETERS))], fontsize=8)
+        ax.tick_params(axis="x", pad=6)
         ax.set_ylim(0, 5)
         ax.set_yticks([1, 2, 3, 4, 5])
-        ax.set_title("board" if body == "board" else "advisory board (AB)", pad=24)
-        if i == 1:
-            ax.legend(loc="lower right", bbox_to_anchor=(1.35, -0.15), fontsize=8)
-    fig.suptitle(f"Pulse measurement {date[:7]} (cf. seed fig. 6.1)", y=1.04)
+        ax.set_rlabel_position(22.5)  # between parameters 1 and 2, clear of their names
+        ax.set_title(name, pad=28)
+    fig.subplots_adjust(left=0.08, right=0.92, wspace=0.55, bottom=0.14, top=0.76)
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=9, frameon=False)
+    fig.suptitle(f"Pulse measurement {date[:7]} (cf. seed fig. 6.1)", y=0.99)
     return fig
 
 
@@ -137,10 +183,11 @@ def standard(res: Results, folder: Path) -> list[str]:
     written = []
     for name, draw in (("fig71_engagement", engagement), ("trust_ladder", trust_ladder),
                        ("homes", homes)):
-        ax = draw(res.trajectories)
-        ax.figure.tight_layout()
-        ax.figure.savefig(folder / f"{name}.png", dpi=120)
-        plt.close(ax.figure)
+        fig = draw(res.trajectories).get_figure(root=True)
+        assert isinstance(fig, Figure)
+        fig.tight_layout()
+        fig.savefig(folder / f"{name}.png", dpi=120, bbox_inches="tight")  # legends outside
+        plt.close(fig)
         written.append(f"{name}.png")
     dates = sorted(res.pulse["date"].unique())
     if dates:
@@ -152,32 +199,43 @@ def standard(res: Results, folder: Path) -> list[str]:
     return written
 
 
-def comparison(traj: pd.DataFrame, order: list[str]) -> plt.Figure:
-    """Engagement and homes per scenario (median, 90 % band), and each scenario's paired difference
-    in engagement from the first (median, 90 % band).
+LINESTYLES = ("-", "--", "-.", ":")
+
+
+def comparison(traj: pd.DataFrame, order: list[str]) -> Figure:
+    """Engagement and homes per scenario (median, 90 % band) on top; below, each scenario's paired
+    difference from the first (same replicates): median and 90 % band, engagement and homes.
     """
-    fig, axes = plt.subplots(1, 3, figsize=(16, 4.8))
+    fig, axes = plt.subplots(2, 2, figsize=(14, 8.5), sharex=True)
     colours = plt.cm.tab10(np.arange(len(order)) % 10)
     wide = traj.pivot_table(index=["replicate", "date"], columns="scenario",
                             values=["engagement_mean", "homes_created"])
-    for colour, name in zip(colours, order, strict=True):
-        for ax, col in zip(axes[:2], ("engagement_mean", "homes_created"), strict=True):
+    columns = ("engagement_mean", "homes_created")
+    for k, (colour, name) in enumerate(zip(colours, order, strict=True)):
+        style = LINESTYLES[k % len(LINESTYLES)]  # colour and dash: curves that coincide stay apart
+        for ax, col in zip(axes[0], columns, strict=True):
             g = wide[(col, name)].groupby(level="date")
             ax.fill_between(g.median().index, g.quantile(0.05), g.quantile(0.95), color=colour,
-                            alpha=0.12, lw=0)
-            ax.plot(g.median().index, g.median(), color=colour, lw=2, label=name)
-        if name != order[0]:
-            diff = (wide[("engagement_mean", name)] - wide[("engagement_mean", order[0])])
-            g = diff.groupby(level="date")
-            axes[2].fill_between(g.median().index, g.quantile(0.05), g.quantile(0.95),
-                                 color=colour, alpha=0.15, lw=0)
-            axes[2].plot(g.median().index, g.median(), color=colour, lw=2, label=name)
-    axes[0].set_title("Mean partner engagement")
-    axes[0].set_ylim(0, 1)
-    axes[1].set_title("Homes created (cumulative)")
-    axes[2].axhline(0, color="black", lw=0.8)
-    axes[2].set_title(f"Engagement minus {order[0]}, same replicates")
-    axes[0].legend(fontsize=7, loc="lower left")
+                            alpha=0.1, lw=0)
+            ax.plot(g.median().index, g.median(), color=colour, lw=2, ls=style, label=f"{name}, median")
+        if name == order[0]:
+            continue
+        for ax, col in zip(axes[1], columns, strict=True):
+            g = (wide[(col, name)] - wide[(col, order[0])]).groupby(level="date")
+            ax.fill_between(g.median().index, g.quantile(0.05), g.quantile(0.95), color=colour,
+                            alpha=0.15, lw=0)
+            ax.plot(g.median().index, g.median(), color=colour, lw=2, ls=style,
+                    label=f"{name} minus {order[0]}, median")
+    axes[0, 0].set_title("Mean partner engagement")
+    axes[0, 1].set_title("Homes created (cumulative)")
+    axes[1, 0].set_title(f"Engagement: paired difference from {order[0]}")
+    axes[1, 1].set_title(f"Homes: paired difference from {order[0]}")
+    for ax in axes[1]:
+        ax.axhline(0, color="black", lw=0.8)
+    for ax in (axes[0, 1], axes[1, 1]):
+        ax.yaxis.set_major_formatter("{x:+,.0f}" if ax is axes[1, 1] else "{x:,.0f}")
+    for row in axes:  # one legend per row, outside, right: it covers no curve
+        row[1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, borderaxespad=0)
     fig.suptitle("Scenario comparison: median and 90 % band over replicates (paired)")
     fig.tight_layout()
     return fig

@@ -60,7 +60,8 @@ def run(names: list[str | Path | Scenario], replicates: int, seed: int,
 
 def summarise(outcomes: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     """Median and 90 % interval per scenario; paired difference from the first with its 95 % interval
-    and the probability that the scenario beats the first.
+    and the probability that the scenario beats the first, where ``better_if`` says which direction
+    beats (a shallower dip is better: 'lower').
     """
     first = outcomes[outcomes["scenario"] == order[0]].set_index("replicate")
     rows = []
@@ -74,6 +75,7 @@ def summarise(outcomes: pd.DataFrame, order: list[str]) -> pd.DataFrame:
                 "diff_median": d.median(), "diff_p025": d.quantile(0.025),
                 "diff_p975": d.quantile(0.975),
                 "p_better": float(np.mean(np.sign(d) == better)) if name != order[0] else np.nan,
+                "better_if": "higher" if better > 0 else "lower",  # what p_better counts as better
             })
     return pd.DataFrame(rows)
 

@@ -13,7 +13,7 @@ OUTCOMES: dict[str, tuple[str, int]] = {
     "engagement_2019": ("mean engagement in 2019", +1),
     "engagement_2021": ("mean engagement in 2021", +1),
     "engagement_2027": ("mean engagement in 2027", +1),
-    "dip_depth": ("dip depth (own replicate)", -1),
+    "dip_depth": ("dip depth (own replicate; shallower, lower, is better)", -1),
     "homes_2027": ("homes created by Dec 2027", +1),
     "homes_share_of_goal": ("homes created by Dec 2027 / 2,300", +1),
     "share_initiative_taking": ("share of partners at initiative-taking or above, Dec 2027", +1),

@@ -1,29 +1,66 @@
-"""The page: Mesa's SolaraViz (play, step, reset, "Time: N", the views) with hta_sim's controls and
-lessons around it. Served by ``hta-sim dashboard``; Solara finds ``Page`` here.
+"""The page: run controls, hta_sim's settings and lessons, and the views in a fixed grid.
+
+Built from Mesa's visualisation pieces (``update_counter``, ``ShowSteps``) and Solara's components
+rather than the whole ``SolaraViz``, whose sidebar carries controls that do nothing here (an empty
+"Model Parameters" card, "Use Threads") and whose draggable grid cannot be told to put the fig. 7.1
+replica and the homes view above the fold on a 1280x800 projector. Served by ``hta-sim
+dashboard``; Solara finds ``Page`` here.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from typing import Any
+
 import solara
-from mesa.visualization import SolaraViz
 
 from ..errors import InputError
 from .controls import EffortControls, MechanismControls, PoolControls, ScenarioControls
-from .lessons import BY_KEY, LESSONS
-from .runs import TeachingModel
+from .lessons import BY_KEY, LESSONS, Lesson
+from .play import RunControls
+from .runs import TeachingModel, ensemble
 from .settings import Settings
-from .views import VIEWS
+from .views import VIEWS, Numbers
 
 TITLE = "hta_sim: Hjem Til Alle, engagement and the dip"
+CSS = """
+.hta-view img { display: block; }
+.hta-lessons .v-btn { margin: 2px 4px 2px 0; text-transform: none; }
+.hta-lessons p { margin-bottom: 4px; }
+.hta-lessons h3 { margin: 4px 0; font-size: 1.05em; }
+.hta-table td, .hta-table th { padding: 1px 8px; }
+.hta-table td.n { text-align: right; font-variant-numeric: tabular-nums; }
+"""
+
+
+def warm_up() -> None:
+    """Compute the ensembles a class will ask for first (the default, then each lesson's and its
+    contrast's) in a background thread when the server loads the page: a first click costs nothing.
+    """
+    wanted = [Settings()] + [s for lesson in LESSONS if lesson.available
+                             for s in (lesson.settings(), lesson.contrasted())]
+    threading.Thread(target=lambda: [ensemble(s) for s in wanted], name="hta-warm-up", daemon=True).start()
+
+
+def lesson_run(lesson: Lesson | None, settings: Settings) -> TeachingModel:
+    """A fresh run of ``settings``; beside it, the band of the lesson's contrast while it is the
+    lesson's own settings (or its contrast) that are loaded.
+    """
+    if lesson is None or not lesson.contrast_label or \
+            settings not in (lesson.settings(), lesson.contrasted()):
+        return TeachingModel(settings)
+    return TeachingModel(settings, lesson.contrasted(), lesson.contrast_label)
 
 
 @solara.component
-def LessonsPanel(chosen: str | None, choose) -> None:
+def LessonsPanel(chosen: str | None, choose: Callable[[str], None]) -> None:
     """A row of lesson buttons; the chosen lesson's text below them."""
-    with solara.Card("Lessons", style={"margin": "8px"}):
-        with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Card(classes=["hta-lessons"], style={"margin": "4px", "padding": "4px 8px"}):
+        with solara.Row(style={"flex-wrap": "wrap", "gap": "0"}):
+            solara.Text("Lessons:", style={"font-weight": "bold", "align-self": "center"})
             for lesson in LESSONS:
-                solara.Button(lesson.title, on_click=lambda key=lesson.key: choose(key),
+                solara.Button(lesson.title, on_click=lambda key=lesson.key: choose(key), small=True,
                               disabled=not lesson.available, outlined=lesson.key != chosen,
                               color="primary", classes=[f"lesson-{lesson.key}"])
         if chosen:
@@ -46,12 +83,10 @@ def Page() -> None:
     error = solara.use_reactive(None)
     lesson = solara.use_reactive(None)
 
-    def apply(new: Settings) -> None:
-        """Validate the new settings and start a fresh run from them; keep the old run if invalid."""
-        if new == settings.value:  # a control echoing the value it was given
-            return
+    def start(new: Settings, chosen: str | None) -> None:
+        """Validate the settings and start a fresh run of them; keep the old run if invalid."""
         try:
-            fresh = TeachingModel(new)
+            fresh = lesson_run(BY_KEY[chosen] if chosen else None, new)
         except InputError as exc:
             error.set(str(exc))
             return
@@ -59,26 +94,37 @@ def Page() -> None:
         settings.set(new)
         model.set(fresh)
 
+    def apply(new: Settings) -> None:
+        if new != settings.value:  # a control echoing the value it was given changes nothing
+            start(new, lesson.value)
+
     def choose(key: str) -> None:
+        """A lesson always restarts from its settings, whatever month or settings came before."""
         lesson.set(key)
-        apply(BY_KEY[key].settings())
+        start(BY_KEY[key].settings(), key)
 
-    LessonsPanel(lesson.value, choose)
-    SolaraViz(model, components=VIEWS, model_params={"settings": lambda: settings.value}, name=TITLE,
-              play_interval=150)
-    SettingsSidebar(settings.value, apply, error.value)
-
-
-@solara.component
-def SettingsSidebar(settings: Settings, apply, error: str | None) -> None:
-    """Our controls, below SolaraViz's play/step/reset (Solara orders sidebar parts by depth)."""
-    _Below(settings, apply, error)
-
-
-@solara.component
-def _Below(settings: Settings, apply, error: str | None) -> None:
+    solara.Style(CSS)
+    solara.Title(TITLE)
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
     with solara.Sidebar(), solara.Column():
-        ScenarioControls(settings, apply, error)
-        EffortControls(settings, apply)
-        MechanismControls(settings, apply)
-        PoolControls(settings, apply)
+        RunControls(model, lambda: start(settings.value, lesson.value))
+        ScenarioControls(settings.value, apply, error.value)
+        EffortControls(settings.value, apply)
+        MechanismControls(settings.value, apply)
+        PoolControls(settings.value, apply)
+    LessonsPanel(lesson.value, choose)
+    Views(model.value)
+
+
+@solara.component
+def Views(model: TeachingModel) -> Any:
+    """Two columns: engagement and homes first (above the fold at 1280x800), then the rest."""
+    with solara.GridFixed(columns=2, row_gap="4px", column_gap="4px") as grid:
+        for view in VIEWS:
+            view(model)
+        Numbers(model)
+    return grid
+
+
+warm_up()

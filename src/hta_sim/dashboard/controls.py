@@ -7,6 +7,7 @@ and starts a fresh run; a control never touches the model itself.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import solara
 
@@ -69,7 +70,7 @@ def PoolControls(settings: Settings, apply: Apply) -> None:
     available = st.pool_available(settings.preset)
     current = st.pool(settings)
 
-    def move(**kw) -> None:
+    def move(**kw: Any) -> None:
         apply(st.with_pool(settings, **({"enabled": current["enabled"], "size": current["size"],
                                          "start_year": current["start_year"]} | kw)))
 

@@ -23,6 +23,9 @@ class Lesson:
     changes: dict[str, Any] = field(default_factory=dict)  # what the lesson loads
     contrast: dict[str, Any] = field(default_factory=dict)  # the switch the text asks to flip
     needs_pool: bool = False
+    #: If set, the homes and pipeline views draw the contrast's band too, under this label: for a
+    #: lesson whose text asks the class to watch the run against the settings without the change.
+    contrast_label: str = ""
 
     def settings(self, seed: int = 2018) -> Settings:
         return for_preset(self.preset, seed=seed, changes=self.changes)
@@ -74,23 +77,23 @@ LESSONS: tuple[Lesson, ...] = (
         "pool", "The development pool",
         "The evaluation recommends a small development pool, funded by foundations and run by the "
         "alliance, that invites partners' own proposals: from initiator to host.\n\n"
-        "**Watch** homes and the initiatives pipeline after the pool starts, against the band of the "
-        "same settings without it.\n\n"
+        "**Watch** homes and the initiatives pipeline after the pool starts, against the purple band "
+        "and dash-dotted median of the same settings without it.\n\n"
         "**Then** switch the pool off: with it, more homes are created by 2027.",
         preset=_pool_preset(),
         changes={POOL["enabled"]: True, POOL["start"]: "2019-01"},
         contrast={POOL["enabled"]: False},
-        needs_pool=True),
+        needs_pool=True, contrast_label="without the pool"),
     Lesson(
         "funding_ends", "When funding ends",
         "Here the secretariat's grant ends in January 2021 (`secretariat.funding_ends`).\n\n"
         "**Watch** *Numbers now*: the secretariat's paid staff drops from 3 to 0 FTE. Fewer initiatives "
         "get started and communicated; engagement sags.\n\n"
-        "Over 100 runs: fewer homes by December 2027, and lower engagement over 2022-27, than with "
-        "funding that goes on.\n\n"
+        "Over 100 runs: fewer homes by December 2027 (the purple band: funding that goes on), and "
+        "lower engagement over 2022-27, than with funding that goes on.\n\n"
         "**Then** load *Why the dip?* to compare with funding that goes on.",
         changes={"secretariat.funding_ends": "2021-01"},
-        contrast={"secretariat.funding_ends": None}),
+        contrast={"secretariat.funding_ends": None}, contrast_label="funding goes on"),
 )
 
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}

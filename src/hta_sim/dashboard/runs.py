@@ -19,7 +19,7 @@ from .. import pulse as pulse_mod
 from ..api import simulate
 from ..model import AllianceModel
 from ..vocabulary import BODIES, PHASES, PULSE_PARAMETERS, RUNGS
-from .settings import Settings
+from .settings import EnsembleKey, Settings
 
 ENSEMBLE_REPLICATES = 100
 QUANTILES = (0.05, 0.5, 0.95)
@@ -32,10 +32,14 @@ class TeachingModel(AllianceModel):
     re-instantiates the class with the parameters it was given once) picks up the current choice.
     """
 
-    def __init__(self, settings: Settings | Callable[[], Settings] = Settings()) -> None:  # noqa: B008
+    def __init__(self, settings: Settings | Callable[[], Settings] = Settings(),  # noqa: B008
+                 contrast: Settings | None = None, contrast_label: str = "") -> None:
         chosen = settings() if callable(settings) else settings
         super().__init__(chosen.scenario(), seed=chosen.seed, replicate=chosen.run)
         self.settings = chosen
+        #: Settings whose band the views draw beside this run's (a lesson's "without it"), if any.
+        self.contrast = contrast if contrast != chosen else None
+        self.contrast_label = contrast_label
 
     def pulse_now(self) -> np.ndarray:
         """(2, 8) board and AB scores if the pulse were taken this month (NaN before anyone joins).
@@ -45,7 +49,7 @@ class TeachingModel(AllianceModel):
         if self.month == 0:
             return np.full((len(BODIES), len(PULSE_PARAMETERS)), np.nan)
         split = np.array([self.month - 1 >= self.params.time.association[0, 0]])
-        return pulse_mod.measure(self.state, split)[0]
+        return np.asarray(pulse_mod.measure(self.state, split)[0])
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ class Ensemble:
     rungs: np.ndarray  # (T, 8) mean partners per rung
     pulse: pd.DataFrame  # median score by date, body, parameter
     trajectories: pd.DataFrame  # the raw table, for lessons and tests
+    medians: dict[str, np.ndarray]  # column -> (T,) median over replicates at each step
+    cumulative: dict[str, np.ndarray]  # column -> (T,) median over replicates of the sum so far
 
     def band(self, column: str) -> Band:
         return self.bands[column]
@@ -82,24 +88,35 @@ def ensemble(settings: Settings) -> Ensemble:
 
 
 @lru_cache(maxsize=16)
-def _ensemble(key: tuple) -> Ensemble:
+def _ensemble(key: EnsembleKey) -> Ensemble:
     preset, changes, seed = key
     scenario = Settings(preset=preset, seed=seed, changes=changes).scenario()
     res = simulate(scenario, replicates=ENSEMBLE_REPLICATES, seed=seed)
     return summarise(res.trajectories, res.pulse, ENSEMBLE_REPLICATES)
 
 
+#: Columns the "Numbers now" table reads, per month: precomputed here, not per frame.
+NUMBERED = ("engagement_board", "engagement_ab", "homes_created", "initiatives_under_way",
+            "secretariat_staff", "dominance", "other_money")
+SUMMED = ("other_money",)
+
+
 def summarise(traj: pd.DataFrame, pulse: pd.DataFrame, replicates: int) -> Ensemble:
     traj = traj.assign(initiatives_under_way=traj["initiatives_pilot"] + traj["initiatives_running"]
-                       + traj["initiatives_scaled"])
+                       + traj["initiatives_scaled"],
+                       other_money=traj["money_contributed"] * (1.0 - traj["dominance"]))
     by_step = traj.groupby("step", sort=True)
     dates = by_step["date"].first().to_numpy()
     bands = {}
     for column in BANDED:
-        q = by_step[column].quantile(list(QUANTILES)).unstack()
+        q = by_step[column].quantile(np.array(QUANTILES)).unstack()
         bands[column] = Band(*(q[v].to_numpy() for v in QUANTILES))
     counts = pd.crosstab(traj["step"], traj["phase"]).reindex(columns=list(PHASES), fill_value=0)
     phase = np.asarray(PHASES)[counts.to_numpy().argmax(axis=1)]
     rungs = by_step[[f"rung_{r}" for r in RUNGS]].mean().to_numpy()
     med = pulse.groupby(["date", "body", "parameter"])["score"].median().rename("score").reset_index()
-    return Ensemble(replicates, dates, phase, bands, rungs, med, traj)
+    medians = {c: by_step[c].median().to_numpy() for c in NUMBERED}
+    ordered = traj.sort_values(["replicate", "step"])
+    cumulative = {c: ordered.assign(**{c: ordered.groupby("replicate")[c].cumsum()})
+                  .groupby("step")[c].median().to_numpy() for c in SUMMED}
+    return Ensemble(replicates, dates, phase, bands, rungs, med, traj, medians, cumulative)

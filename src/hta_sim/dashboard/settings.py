@@ -29,6 +29,9 @@ POOL_DEFAULTS = {"enabled": False, "size": 2.0, "start": "2019-01"}
 POOL_MISSING = "needs the development-pool lever"
 
 
+EnsembleKey = tuple[str, tuple[tuple[str, Any], ...], int]  # preset, changes, seed
+
+
 @dataclass(frozen=True)
 class Settings:
     """A whole choice; frozen and hashable, so ensembles can be cached by it."""
@@ -54,7 +57,7 @@ class Settings:
         """The validated scenario (raises InputError naming the field, as for a file)."""
         return _scenario(self.preset, self.changes)
 
-    def ensemble_key(self) -> tuple:
+    def ensemble_key(self) -> EnsembleKey:
         """What the ensemble depends on: everything but the run played live."""
         return (self.preset, self.changes, self.seed)
 

@@ -1,46 +1,56 @@
-"""The page's views, as SolaraViz components: one function of the model each.
+"""The page's views, as Solara components: one function of the model each.
 
-SolaraViz re-renders every view after each step; a view redraws its picture only when the model or
-its month changed, and draws it from the model and the cached ensemble of the same settings.
+A view builds its ``plots.View`` once per run (the ensemble's background) and, when the month
+changes, shows only what moved. It subscribes to Mesa's ``update_counter`` (what Mesa's controls
+bump after a step), so a step redraws every view and nothing else does.
 """
 
 from __future__ import annotations
 
-import io
+import html
 from collections.abc import Callable
+from typing import Any
 
 import solara
-from matplotlib.figure import Figure
+from mesa.visualization.utils import update_counter
 
 from ..vocabulary import HOMES_GOAL
 from . import plots
 from .runs import Ensemble, TeachingModel, ensemble
 
-Draw = Callable[[plots.Live, Ensemble], Figure]
+
+def contrast_of(model: TeachingModel) -> Ensemble | None:
+    return ensemble(model.contrast) if model.contrast is not None else None
 
 
-def png(draw: Draw, model: TeachingModel, ens: Ensemble) -> bytes:
-    fig = draw(plots.Live.of(model, ens.dates), ens)
-    out = io.BytesIO()
-    fig.savefig(out, format="png")
-    return out.getvalue()
+def build(kind: plots.Kind, model: TeachingModel) -> plots.View:
+    """The view's picture for this run: its background drawn from the ensembles."""
+    return kind(ensemble(model.settings), model, contrast_of(model))
 
 
-def picture(draw: Draw, title: str) -> Callable[[TeachingModel], solara.Element]:
-    """A view showing ``draw``'s figure for the model's current month."""
+def png(kind: plots.Kind, model: TeachingModel) -> bytes:
+    """One frame of a fresh picture of ``model`` now (what the page shows; the browser test's oracle)."""
+    return build(kind, model).show(plots.Live.of(model, ensemble(model.settings).dates))
 
-    def view(model: TeachingModel) -> solara.Element:
-        ens = ensemble(model.settings)
-        image = solara.use_memo(lambda: png(draw, model, ens), [model, model.month])
-        with solara.Column(classes=["hta-view"], style={"padding": "4px"}) as col:
+
+def picture(name: str, kind: plots.Kind) -> Callable[[TeachingModel], Any]:
+    """A component showing ``kind``'s picture of the model's current month."""
+
+    @solara.component
+    def View(model: TeachingModel) -> Any:
+        update_counter.get()
+        pic = solara.use_memo(lambda: build(kind, model), [model])
+        dates = ensemble(model.settings).dates
+        image = solara.use_memo(lambda: pic.show(plots.Live.now_of(model, dates)), [model, model.month])
+        with solara.Column(classes=["hta-view", f"hta-{name.lower()}"], style={"padding": "2px"}) as col:
             solara.Image(image, width="100%")
         return col
 
-    view.__name__ = view.__qualname__ = title
-    return view
+    View.__name__ = View.__qualname__ = name
+    return View  # type: ignore[no-any-return]
 
 
-def _derived(columns) -> dict:
+def _derived(columns: Any) -> dict[str, Any]:
     """Two columns the tables do not carry: initiatives under way, money from non-dominant partners."""
     return {"initiatives_under_way": columns["initiatives_pilot"] + columns["initiatives_running"]
             + columns["initiatives_scaled"],
@@ -60,39 +70,37 @@ NUMBERS = (
 
 
 def numbers_table(model: TeachingModel, ens: Ensemble) -> str:
-    """Markdown: the run's headline numbers now, beside the ensemble's median at the same month."""
+    """HTML: the run's headline numbers now, beside the ensemble's median at the same month.
+
+    Plain HTML, not Markdown: solara.Markdown re-runs its renderers in the browser on every update.
+    """
     t = model.month
     mine = {**model.recorder.columns, **_derived(model.recorder.columns)}
-    traj = ens.trajectories
-    traj = traj.assign(**_derived(traj))
     rows = []
     for label, column, fmt, summed, scale in NUMBERS:
         if not t:
-            rows.append(f"| {label} | - | - |")
+            rows.append((label, "-", "-"))
             continue
         series = mine[column][0, :t] * scale
         value = series.sum() if summed else series[-1]
-        at = traj[traj["step"] < t] if summed else traj[traj["step"] == t - 1]
-        per_run = at.groupby("replicate")[column].sum() if summed else at[column]
-        rows.append(f"| {label} | {value:{fmt}} | {per_run.median() * scale:{fmt}} |")
+        median = (ens.cumulative if summed else ens.medians)[column][t - 1] * scale
+        rows.append((label, f"{value:{fmt}}", f"{median:{fmt}}"))
     date = f"{model.date[:7]}, month {t} of {model.layout.steps}, phase: {model.phase}" if t else \
         "before the first month"
-    return (f"**{date}**\n\n| | this run | median of {ens.replicates} runs |\n|---|---:|---:|\n"
-            + "\n".join(rows))
+    cells = "".join(f"<tr><td>{html.escape(a)}</td><td class='n'>{b}</td><td class='n'>{c}</td></tr>"
+                    for a, b, c in rows)
+    return (f"<p><b>{html.escape(date)}</b></p><table class='hta-table'><tr><th></th><th>this run</th>"
+            f"<th>median of {ens.replicates} runs</th></tr>{cells}</table>")
 
 
-def numbers(model: TeachingModel) -> solara.Element:
+@solara.component
+def Numbers(model: TeachingModel) -> Any:
+    update_counter.get()
     ens = ensemble(model.settings)
     text = solara.use_memo(lambda: numbers_table(model, ens), [model, model.month])
-    return solara.Markdown(text)
+    with solara.Column(classes=["hta-view", "hta-numbers"], style={"padding": "8px"}) as col:
+        solara.HTML(unsafe_innerHTML=text)
+    return col
 
 
-VIEWS = [
-    picture(plots.engagement, "Engagement"),
-    picture(plots.homes, "Homes"),
-    picture(plots.trust_ladder, "TrustLadder"),
-    picture(plots.pipeline, "Initiatives"),
-    picture(plots.radar, "Pulse"),
-    picture(plots.network, "Partners"),
-    numbers,
-]
+VIEWS = [picture(name, kind) for name, kind in plots.VIEWS]
