@@ -168,9 +168,11 @@ def marginals_figure(cal: Calibration, params: pd.DataFrame, folder: Path) -> st
 def engagement_figure(cal: Calibration, folder: Path) -> str:
     ax = figures.engagement(cal.assessed.trajectories,
                             title="Engagement at the fitted values (cf. seed fig. 7.1)")
-    ax.figure.tight_layout()
-    ax.figure.savefig(folder / "fig71_engagement.png", dpi=120)
-    plt.close(ax.figure)
+    fig = ax.get_figure(root=True)  # the whole figure, not a subfigure
+    assert fig is not None
+    fig.tight_layout()
+    fig.savefig(folder / "fig71_engagement.png", dpi=120)
+    plt.close(fig)
     return "fig71_engagement.png"
 
 
