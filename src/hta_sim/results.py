@@ -62,6 +62,7 @@ class Results:
     trajectories: pd.DataFrame
     pulse: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
+    census: pd.DataFrame | None = None  # the national counts (week 6), by municipality and band
 
     @property
     def replicates(self) -> int:
@@ -84,7 +85,10 @@ class Results:
         return write_folder(Path(out), lambda folder: self._write(folder, format, figures))
 
     def _write(self, folder: Path, format: Format, figures: bool) -> None:
-        for name, df in (("trajectories", self.trajectories), ("pulse", self.pulse)):
+        tables = [("trajectories", self.trajectories), ("pulse", self.pulse)]
+        if self.census is not None:
+            tables.append(("census", self.census))
+        for name, df in tables:
             if format == "parquet":
                 df.to_parquet(folder / f"{name}.parquet", index=False)
             else:
@@ -95,6 +99,6 @@ class Results:
             from . import figures as fig
 
             written = fig.standard(self, folder)
-        info = self.manifest() | {"tables": [f"trajectories.{format}", f"pulse.{format}",
-                                              "summary.csv"], "figures": written}
+        info = self.manifest() | {"tables": [f"{name}.{format}" for name, _ in tables] + ["summary.csv"],
+                                  "figures": written}
         (folder / "manifest.json").write_text(json.dumps(info, indent=2, default=str))

@@ -96,6 +96,7 @@ class Mechanisms(Section):
     regulatory_barriers: bool = True
     peer_influence: bool = True
     stake: bool = True
+    returns_to_homelessness: bool = True
 
 
 class Engagement(Section):
@@ -226,6 +227,30 @@ class Funding(Section):
     fundraising_mdkk_per_fte_month: Positive = 0.1
 
 
+class World(Section):
+    """The young people the alliance exists for: a stock of homeless 18-29-year-olds and its flows.
+
+    Spell structure and returns are read from the national evidence (src/hta_sim/data/
+    homelessness.toml); the inflow's level and growth are fitted to the 2009-2017 counts
+    (``python experiments/homelessness_hindcast.py``); after ``data_end`` the inflow follows
+    ``inflow_path``: ``flat`` (the level at the last count holds) or ``trend`` (the growth goes on).
+    """
+
+    start: Month = "2007-01"  # the world runs from here, before the alliance, on its own stream
+    data_end: Month = "2017-02"  # the last count (week 6, 2017): where the two paths part
+    inflow_path: Literal["flat", "trend"] = "trend"
+    inflow_form: Literal["linear", "exponential"] = "linear"  # how the inflow grows to data_end
+    inflow_since: Month = "2009-02"  # the first count the inflow is fitted to
+    # fitted to the 2009-2017 counts (results/hindcast: the best candidate of the grid posterior)
+    inflow_level: Annotated[float, Field(ge=0.0, le=10_000.0)] = 166.7  # new spells a month then
+    inflow_growth: Annotated[float, Field(ge=-0.5, le=0.5)] = 0.12  # a year, of the level, to data_end
+    share_18_24: Share = 0.598  # of new spells
+    exit_new: Rate = 1.0 / 6.0  # a month, spells under a year
+    to_long: Rate = 1.0 / 12.0  # a month: a spell passes a year
+    exit_long: Rate = 1.0 / 12.0  # a month, spells over a year
+    return_rate: Rate = 0.0087  # a month, of young people the alliance housed
+
+
 # --- levers (seed §9: the evaluation's recommendations) ------------------------------------------
 
 
@@ -316,6 +341,7 @@ class Scenario(Section):
     secretariat: Secretariat = Secretariat()
     initiatives: Initiatives = Initiatives()
     funding: Funding = Funding()
+    world: World = World()
     development_pool: DevelopmentPool = DevelopmentPool()
     advisory_board: AdvisoryBoard = AdvisoryBoard()
     board_ownership: BoardOwnership = BoardOwnership()
