@@ -5,11 +5,10 @@ numbers, so that they stay true when the baseline is recalibrated; each claim is
 """
 
 import numpy as np
-import pytest
 
 from hta_sim.dashboard.lessons import BY_KEY, LESSONS
 from hta_sim.dashboard.runs import ensemble
-from hta_sim.dashboard.settings import POOL_MISSING, pool_available
+from hta_sim.dashboard.settings import pool_available
 from hta_sim.outcomes import at_date, ensemble_dip
 
 
@@ -75,8 +74,10 @@ def test_when_funding_ends_the_secretariat_goes_and_homes_and_engagement_fall():
     assert eng_ends < eng_on  # "lower engagement over 2022-27"
 
 
-@pytest.mark.skipif(not pool_available(), reason=POOL_MISSING)
 def test_the_development_pool_brings_more_homes():
+    # The schema has the pool lever, so the lesson must be offered: a guard that skipped when the
+    # lever was missing could no longer be false, and would have hidden the lesson's loss.
+    assert pool_available(BY_KEY["pool"].preset) and BY_KEY["pool"].available
     with_pool, without = pair("pool")
     assert at_date(with_pool, "homes_created", "2027-12").median() > \
         at_date(without, "homes_created", "2027-12").median()

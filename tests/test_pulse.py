@@ -1,6 +1,8 @@
 """The pulse mapping: fixed in advance, each score rising with its own state variables (seed §5)."""
 
 import numpy as np
+import pytest
+from builders import state
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -65,8 +67,45 @@ def test_disagreement_lowers_the_score():
     assert (pulse.score(differ, members) < pulse.score(agree, members)).all()
 
 
-def test_scores_stay_between_one_and_five(baseline):
-    assert baseline.pulse["score"].between(1, 5).all()
+def test_score_is_one_plus_four_times_the_mean_less_a_quarter_sd():
+    levels = np.array([0.25, 0.75])[None, :, None] * np.ones((1, 2, 8))  # mean 0.5, population sd 0.25
+    scores = pulse.score(levels, np.ones((1, 2), dtype=bool))
+    np.testing.assert_array_equal(scores, np.full((1, 8), 1.0 + 4.0 * (0.5 - 0.25 * 0.25)))
+
+
+def test_score_is_clipped_to_the_one_to_five_scale_and_nan_without_members():
+    members = np.array([[True, False]])
+    high = pulse.score(np.full((1, 2, 8), 1.5), members)
+    low = pulse.score(np.full((1, 2, 8), -0.5), members)
+    none = pulse.score(np.full((1, 2, 8), 0.5), np.zeros((1, 2), dtype=bool))
+    np.testing.assert_array_equal(high, np.full((1, 8), 5.0))
+    np.testing.assert_array_equal(low, np.full((1, 8), 1.0))
+    assert np.isnan(none).all()
+
+
+def test_levels_of_one_partner_by_hand():
+    s = state(partners=1, active=True, engagement=0.5, build=0.5, alignment=0.5, invested=0.25,
+              rung=4, perceived=1.0, closeness=0.5)
+    shown = 0.5 + 0.5 * (1.0 / (1.0 + 1.0))  # half_and_half(squash(perceived))
+    expected = [0.5 * (0.5 + 0.5 * 0.5), 0.25, 0.5 * 1, 0.5 * 4 / 7, 0.5 * shown, 0.5 * (0.5 + 0.5 * 0.5),
+                0.5 * 1.0, 0.5 * 0.5]  # rung 4: participating reached, one rung below initiative-taking
+    assert pulse.levels(s)[0, 0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_measure_scores_the_steering_group_before_the_split_and_each_body_after():
+    s = state(partners=2, active=True, board=[True, False], ab=[False, True], engagement=[0.25, 0.75],
+              rung=7, build=1.0, alignment=1.0, closeness=1.0, invested=[0.25, 0.75])
+    before, after = pulse.measure(s, np.array([False])), pulse.measure(s, np.array([True]))
+    np.testing.assert_array_equal(before[:, 0], before[:, 1])  # one steering group, scored twice
+    np.testing.assert_array_equal(after[0, 0, 1], 1.0 + 4.0 * 0.25)  # the board alone: invested 0.25
+    np.testing.assert_array_equal(after[0, 1, 1], 1.0 + 4.0 * 0.75)  # the AB alone: invested 0.75
+    np.testing.assert_array_equal(before[0, 0, 1], 1.0 + 4.0 * (0.5 - 0.25 * 0.25))  # both, sd 0.25
+
+
+def test_every_baseline_score_is_measured(baseline):
+    """Both bodies have members at every pulse date, so no score is missing (NaN). (The old check
+    that scores lie in [1, 5] could fail only through a NaN: pulse.score clips to the scale.)"""
+    assert baseline.pulse["score"].notna().all()
 
 
 def test_pulse_table_shape(baseline):

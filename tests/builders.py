@@ -1,0 +1,173 @@
+"""Small hand-built inputs for the rules' unit tests: a State, real Params and a MonthContext.
+
+* ``state(reps, partners, slots, **fields)``: every State field explicit or defaulted. The
+  defaults are zeros and False, except three fields whose "nothing" is not zero: ``lead`` -1 (the
+  secretariat leads), ``size`` 1.0 (a slot's scale factor) and ``scores`` NaN (no pulse yet). A
+  value is broadcast to the field's shape, so ``engagement=[0.2, 0.5, 0.9]`` fills (1, 3) and
+  ``build=0.5`` fills (reps,).
+* ``params(*changes)``: real Params compiled by ``params.compile_params`` from the schema's defaults
+  (``Scenario()``) with dotted changes, one dict per replicate, on the three-partner roster in
+  tests/data/roster_small.toml, so that the layout (grants' partners, pool funders) indexes the
+  partners of a three-partner state. ``compiled(*changes)`` also returns that Layout.
+* ``month(reps, partners, slots, **)``: a MonthContext with hand-chosen draws. Uniform draws
+  default to ``QUIET``, the largest double below 1, so that no chance event below certainty fires
+  unless a test says so; normal draws default to 0.0 (no noise).
+* ``draws_over(months, reps, partners, slots, **)``: Draws with a time axis, as ``kernel.step`` takes them.
+
+Tests set every parameter their expected values read, so a change of a schema default does not move
+them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hta_sim.month import MonthContext
+from hta_sim.parameters import Params
+from hta_sim.params import Layout, compile_params
+from hta_sim.roster import Roster, load_roster
+from hta_sim.scenario import Scenario
+from hta_sim.state import State
+from hta_sim.streams import Draws
+from hta_sim.vocabulary import EFFORT, EFFORTS, PULSE_PARAMETERS, RUNG, STAGE
+
+__all__ = ["EFFORT", "QUIET", "RUNG", "STAGE", "compiled", "draws_over", "effort", "month", "params",
+           "state", "with_values"]
+
+ROSTER_FILE = Path(__file__).parent / "data" / "roster_small.toml"
+#: The largest double below 1: a uniform draw that no probability below 1 exceeds.
+QUIET = 1.0 - 2.0**-53
+
+PARTNER_FIELDS = ("active", "board", "ab", "municipality_mask", "initiator_mask", "candidate_mask",
+                  "left", "engagement", "rung", "alignment", "money_capacity", "staff_capacity",
+                  "knowledge_capacity", "perceived", "expectation", "sustained", "invested",
+                  "closeness", "meetings", "staff_given", "money_given", "cofinance_given",
+                  "knowledge_given", "led_results")
+ALLIANCE_FIELDS = ("build", "build_gain", "barrier", "unshown", "visible", "visible_flow", "homes",
+                   "pool_budget", "dominance", "secretariat_staff", "phase")
+SLOT_FIELDS = ("stage", "progress", "size", "lead", "pooled")
+MASKS = frozenset({"active", "board", "ab", "municipality_mask", "initiator_mask", "candidate_mask",
+                   "left", "pooled"})
+CODES = frozenset({"rung", "phase", "stage", "lead"})
+DEFAULTS: dict[str, float] = {"lead": -1, "size": 1.0, "scores": np.nan}
+
+_KNOWN = (*PARTNER_FIELDS, *ALLIANCE_FIELDS, *SLOT_FIELDS, "mix", "scores")
+if set(_KNOWN) != {f.name for f in dataclasses.fields(State)}:  # a new State field needs a shape here
+    raise RuntimeError("tests/builders.py does not know every State field")
+
+
+def _shape(name: str, reps: int, partners: int, slots: int) -> tuple[int, ...]:
+    R, P, K = reps, partners, slots
+    if name in PARTNER_FIELDS:
+        return (R, P)
+    if name in ALLIANCE_FIELDS:
+        return (R,)
+    if name in SLOT_FIELDS:
+        return (R, K)
+    if name == "mix":
+        return (R, len(EFFORTS))
+    return (R, 2, len(PULSE_PARAMETERS))  # scores
+
+
+def _dtype(name: str) -> type:
+    if name in MASKS:
+        return bool
+    if name in CODES:
+        return np.int64
+    return float
+
+
+def state(reps: int = 1, partners: int = 3, slots: int = 2, **values: Any) -> State:
+    """A State of ``reps`` replicates, ``partners`` partners and ``slots`` initiative slots; the
+    fields not named take their defaults."""
+    unknown = set(values) - set(_KNOWN)
+    if unknown:
+        raise TypeError(f"State has no fields {sorted(unknown)}")
+    arrays = {}
+    for name in _KNOWN:
+        value = values.get(name, DEFAULTS.get(name, 0))
+        shape = _shape(name, reps, partners, slots)
+        arrays[name] = np.broadcast_to(np.asarray(value, dtype=_dtype(name)), shape).copy()
+    return State(**arrays)
+
+
+@functools.cache
+def roster() -> Roster:
+    return load_roster(ROSTER_FILE)
+
+
+def scenario(changes: dict[str, Any] | None = None) -> Scenario:
+    """The schema's defaults on the small roster (more_funders' partner is in it), with changes."""
+    base = {"roster.file": str(ROSTER_FILE), "more_funders.partners": ["realdania"]}
+    return Scenario().with_changes({**base, **(changes or {})})
+
+
+def compiled(*changes: dict[str, Any], replicates: int = 1) -> tuple[Layout, Params]:
+    """Layout and Params: one replicate per dict of changes, or ``replicates`` copies of one."""
+    per_row = [scenario(c) for c in changes] if changes else [scenario()]
+    if len(per_row) == 1:
+        per_row = per_row * replicates
+    return compile_params(per_row, roster())
+
+
+def params(*changes: dict[str, Any], replicates: int = 1) -> Params:
+    return compiled(*changes, replicates=replicates)[1]
+
+
+def with_values(p: Params, section: str, **values: float) -> Params:
+    """Params with some leaves of one section replaced by one value for every replicate.
+
+    For property tests, which try many values: the same arrays ``params`` would compile, without
+    validating a scenario per example (so the values must lie in the schema's ranges).
+    """
+    old = getattr(p, section)
+    R = old.__dict__[next(iter(values))].shape[0]
+    new = {name: np.full((R, 1), float(v)) for name, v in values.items()}
+    return dataclasses.replace(p, **{section: dataclasses.replace(old, **new)})
+
+
+def _uniform(value: Any, shape: tuple[int, ...]) -> np.ndarray:
+    return np.broadcast_to(np.asarray(value, dtype=float), shape).copy()
+
+
+def month(reps: int = 1, partners: int = 3, slots: int = 2, *, step: int = 0, associated: Any = False,
+          pulse_due: bool = False, after_pulse: bool = False, **draws: Any) -> MonthContext:
+    """One month's context; draws not named are quiet (uniforms QUIET, normals 0, levers None)."""
+    R, P, K = reps, partners, slots
+    shapes = {"idea": (R,), "size": (R,), "launch": (R, K), "transition": (R, K),
+              "engagement": (R, P), "ladder": (R, P), "lead": (R, P), "engagement0": (R, P),
+              "pool_pick": (R,), "takeover": (R, K)}
+    unknown = set(draws) - set(shapes)
+    if unknown:
+        raise TypeError(f"Draws has no fields {sorted(unknown)}")
+    normal = {"engagement", "engagement0"}
+    lever = {"pool_pick", "takeover"}
+    made = {name: (None if name in lever and name not in draws
+                   else _uniform(draws.get(name, 0.0 if name in normal else QUIET), shape))
+            for name, shape in shapes.items()}
+    return MonthContext(step=step, associated=np.broadcast_to(np.asarray(associated, dtype=bool),
+                                                              (R, 1)).copy(),
+                        pulse_due=pulse_due, after_pulse=after_pulse, draws=Draws(**made))
+
+
+def draws_over(months: int, reps: int = 1, partners: int = 3, slots: int = 2, **draws: Any) -> Draws:
+    """Draws of ``months`` months (time on axis 1), quiet unless named; values broadcast to the full shape."""
+    T, R, P, K = months, reps, partners, slots
+    shapes = {"idea": (R, T), "size": (R, T), "launch": (R, T, K), "transition": (R, T, K),
+              "engagement": (R, T, P), "ladder": (R, T, P), "lead": (R, T, P), "engagement0": (R, P)}
+    normal = {"engagement", "engagement0"}
+    return Draws(**{name: _uniform(draws.get(name, 0.0 if name in normal else QUIET), shape)
+                    for name, shape in shapes.items()})
+
+
+def effort(reps: int = 1, **fte: float) -> np.ndarray:
+    """A (reps, 6) effort in FTE, zero except the named efforts: ``effort(strategy=1.0)``."""
+    out = np.zeros((reps, len(EFFORTS)))
+    for name, value in fte.items():
+        out[:, EFFORT[name]] = value
+    return out
