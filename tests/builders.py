@@ -34,7 +34,17 @@ from hta_sim.roster import Roster, load_roster
 from hta_sim.scenario import Scenario
 from hta_sim.state import State
 from hta_sim.streams import Draws
-from hta_sim.vocabulary import EFFORT, EFFORTS, PULSE_PARAMETERS, RUNG, STAGE
+from hta_sim.vocabulary import (
+    BANDS,
+    EFFORT,
+    EFFORTS,
+    MUNICIPALITIES,
+    PULSE_PARAMETERS,
+    RUNG,
+    STAGE,
+    YOUTH_STATES,
+)
+from hta_sim.world.population import FLOWS
 
 __all__ = ["EFFORT", "QUIET", "RUNG", "STAGE", "compiled", "draws_over", "effort", "month", "params",
            "state", "with_values"]
@@ -53,10 +63,12 @@ ALLIANCE_FIELDS = ("build", "build_gain", "barrier", "unshown", "visible", "visi
 SLOT_FIELDS = ("stage", "progress", "size", "lead", "pooled")
 MASKS = frozenset({"active", "board", "ab", "municipality_mask", "initiator_mask", "candidate_mask",
                    "left", "pooled"})
-CODES = frozenset({"rung", "phase", "stage", "lead"})
+#: The world's arrays (replicate, youth state or flow or count, municipality, band): whole people.
+WORLD_FIELDS = {"youth": len(YOUTH_STATES), "youth_flows": len(FLOWS), "census": 0}
+CODES = frozenset({"rung", "phase", "stage", "lead", *WORLD_FIELDS})
 DEFAULTS: dict[str, float] = {"lead": -1, "size": 1.0, "scores": np.nan}
 
-_KNOWN = (*PARTNER_FIELDS, *ALLIANCE_FIELDS, *SLOT_FIELDS, "mix", "scores")
+_KNOWN = (*PARTNER_FIELDS, *ALLIANCE_FIELDS, *SLOT_FIELDS, "mix", "scores", *WORLD_FIELDS)
 if set(_KNOWN) != {f.name for f in dataclasses.fields(State)}:  # a new State field needs a shape here
     raise RuntimeError("tests/builders.py does not know every State field")
 
@@ -71,6 +83,8 @@ def _shape(name: str, reps: int, partners: int, slots: int) -> tuple[int, ...]:
         return (R, K)
     if name == "mix":
         return (R, len(EFFORTS))
+    if name in WORLD_FIELDS:
+        return (R, WORLD_FIELDS[name], len(MUNICIPALITIES), len(BANDS))
     return (R, 2, len(PULSE_PARAMETERS))  # scores
 
 
