@@ -170,3 +170,22 @@ def test_engines_agree_on_the_national_counts():
     for r in (0, 1):
         alone = AllianceModel("baseline", seed=3, replicate=r).run().census()
         assert alone["homeless"].tolist() == vec[vec["replicate"] == r]["homeless"].tolist()
+
+
+def test_the_readme_quotes_the_committed_hindcast():
+    import pandas as pd
+
+    root = __import__("pathlib").Path(__file__).resolve().parents[1]
+    table = pd.read_csv(root / "results" / "hindcast" / "hindcast.csv")
+    shipped = table[table["form"] == Scenario().world.inflow_form]
+    out = shipped[(shipped["fit"] == "2009-2015") & (shipped["year"] == 2017)].iloc[0]
+    full = shipped[(shipped["fit"] == "2009-2017") & shipped["fitted_to"]]
+    worst = full.loc[full["error_at_best_pct"].abs().idxmax()]
+    readme = (root / "README.md").read_text()
+    assert f"predicts {out['median']:,} homeless" in readme
+    assert f"(90 % band\n{out['p05']:,}–{out['p95']:,};" in readme or \
+        f"(90 % band {out['p05']:,}–{out['p95']:,};" in readme
+    sign = "−" if worst["error_at_best_pct"] < 0 else "+"
+    assert f"error {sign}{abs(worst['error_at_best_pct'])} %, {worst['year']}" in readme
+    w = Scenario().world
+    assert (w.inflow_level, w.inflow_growth) == (worst["level"], worst["growth"])
