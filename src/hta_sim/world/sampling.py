@@ -24,6 +24,8 @@ EXACT_MEAN = 30.0
 def binomial(u: Array, n: Codes, p: Array) -> Codes:
     """Binomial(n, p) counts from uniforms u in (0, 1), elementwise (p broadcasts to n's shape)."""
     n = np.asarray(n, dtype=np.int64)
+    if _accel.use(n.size):
+        return _binomial_compiled(u, n, p)
     out = np.zeros(n.shape, dtype=np.int64)
     live = n > 0  # nobody there: nobody leaves (most housed compartments, small places)
     if not live.any():
@@ -32,6 +34,18 @@ def binomial(u: Array, n: Codes, p: Array) -> Codes:
     p = np.clip(np.broadcast_to(p, live.shape)[live], 0.0, 1.0)
     out[live] = _binomial(u, n, p)
     return out
+
+
+def _binomial_compiled(u: Array, n: Codes, p: Array) -> Codes:
+    """As ``binomial``, in one compiled pass; the normal approximation's few elements in numpy."""
+    pp = np.ascontiguousarray(np.clip(np.broadcast_to(p, n.shape), 0.0, 1.0)).ravel()
+    flat_u, flat_n = np.ascontiguousarray(u).ravel(), n.ravel()
+    out: Codes = _accel.samplers()[2](flat_u, flat_n, pp, EXACT_MEAN)
+    big = out < 0
+    if big.any():
+        mean = flat_n[big] * pp[big]
+        out[big] = _normal(flat_u[big], mean, np.sqrt(mean * (1.0 - pp[big])), flat_n[big])
+    return out.reshape(n.shape)
 
 
 def _binomial(u: Array, n: Codes, p: Array) -> Codes:
