@@ -21,7 +21,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=2018)
     args = ap.parse_args()
     res = hta_sim.simulate("baseline", replicates=args.replicates, seed=args.seed, progress=True)
-    res.save(ROOT / "results" / "baseline")
+    res.save(ROOT / "results" / "baseline", force=True)
     print(res.summary().round(3).to_string())
 
 

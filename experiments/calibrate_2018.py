@@ -39,7 +39,7 @@ def main() -> None:
     ap.add_argument("--ship", action="store_true", help="write the fitted values into the baseline preset")
     args = ap.parse_args()
     cal = calibrate(Settings(budget=args.budget, seed=args.seed))
-    write(cal, ROOT / "results" / "calibration")
+    write(cal, ROOT / "results" / "calibration", force=True)
     fit = seed_fit(target_table(cal))
     values = sp.changes(cal.chosen)
     print(f"seed scores: mean abs. error {fit['mae']:.3f}, largest {fit['max']:.3f}")

@@ -107,7 +107,8 @@ def main() -> None:
     names = ["baseline"] + [n for n in hta_sim.preset_names() if n != "baseline"]
     posterior = load_posterior()
     cmp = compare.run(names, args.replicates, args.seed, posterior, progress=True)
-    compare.save(cmp, OUT)
+    (OUT / "README.md").unlink(missing_ok=True)  # this script's own reading, written below
+    compare.save(cmp, OUT, force=True)
     (OUT / "README.md").write_text(reading(cmp.table(), cmp.posterior, args.replicates, args.seed))
     print((OUT / "README.md").read_text())
 

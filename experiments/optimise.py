@@ -29,7 +29,8 @@ def main() -> None:
         runs.append(("homes_2027_min_share_0.1", "homes_2027", 0.1))
     for folder, objective, floor in runs:
         report = optimise("baseline", Settings(objective=objective, seed=args.seed, min_share=floor),
-                          out=ROOT / "results" / "optimise" / folder, progress=True)
+                          out=ROOT / "results" / "optimise" / folder, progress=True,
+                          force=True)
         print(f"\n{report.objective.label()}")
         print(report.summary.round(4).to_string(index=False))
 

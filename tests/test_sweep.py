@@ -362,3 +362,24 @@ def test_lever_fields_sweep_like_any_other(tmp_path):
         rep = int(row["replicate"])
         traj = hta_sim.simulate(sc, replicates=rep + 1, seed=9).trajectories
         assert row["homes_2020_06"] == at_date(traj, "homes_created", "2020-06").loc[rep]
+
+
+def test_a_local_dask_cluster_shows_no_dashboard():
+    """Only the health check answers on the scheduler's loopback HTTP port; no cluster pages."""
+    pytest.importorskip("distributed")
+    import urllib.error
+    import urllib.request
+
+    from hta_sim.sweep.executors import Dask
+
+    ex = Dask(None, 1)
+    try:
+        info = ex.describe()
+        assert "web dashboard off" in info["http"] and info["http"].startswith("127.0.0.1:")
+        base = f"http://{info['http'].split()[0]}"
+        assert urllib.request.urlopen(f"{base}/health", timeout=10).status == 200
+        for page in ("/status", "/info/main/workers.html", "/metrics"):
+            with pytest.raises(urllib.error.HTTPError):
+                urllib.request.urlopen(f"{base}{page}", timeout=10)
+    finally:
+        ex.close()

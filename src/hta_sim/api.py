@@ -9,8 +9,11 @@ from typing import Literal
 import pandas as pd
 from tqdm.auto import tqdm
 
+from . import budget
 from . import engine as vectorized
+from .budget import MAX_SEED
 from .errors import InputError
+from .params import check
 from .recorder import Recorder
 from .results import Results
 from .scenario import Scenario, load
@@ -20,20 +23,23 @@ Engine = Literal["vectorized", "mesa"]
 
 def simulate(scenario: str | Path | Scenario = "baseline", replicates: int = 100, seed: int = 0,
              engine: Engine = "vectorized", progress: bool = False,
-             chunk: int = vectorized.DEFAULT_CHUNK) -> Results:
+             chunk: int = vectorized.DEFAULT_CHUNK, max_memory: int | None = None) -> Results:
     """Run ``replicates`` replicates of a scenario (a preset name, a TOML path, or a Scenario).
 
     The same seed gives the same tables with either engine; replicate r is the same run in any
-    batch, chunk or worker.
+    batch, chunk or worker. A run whose memory estimate (``budget.run_bytes``) exceeds
+    ``max_memory`` (default ``budget.default_limit()``) is refused before anything is allocated.
     """
     if not isinstance(replicates, int) or replicates < 1:
         raise InputError(f"field 'replicates' = {replicates!r}: must be a whole number >= 1")
-    if not isinstance(seed, int) or seed < 0:
-        raise InputError(f"field 'seed' = {seed!r}: must be a whole number >= 0")
+    if not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise InputError(f"field 'seed' = {seed!r}: must be a whole number from 0 to 2**63 - 1")
     if engine not in ("vectorized", "mesa"):
         raise InputError(f"field 'engine' = {engine!r}: must be vectorized or mesa")
     sc = load(scenario)
-    vectorized.check(sc)
+    check(sc)
+    budget.check(budget.run_bytes(sc, replicates, chunk), max_memory,
+                 f"{replicates} replicates of {sc.name!r}")
     with tqdm(total=replicates, unit="run", disable=not progress, desc=sc.name) as bar:
         if engine == "mesa":
             recs = [_mesa_run(sc, seed, r, bar.update) for r in range(replicates)]

@@ -5,15 +5,21 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .errors import InputError
 
 MAX_PORT = 65535
+MAX_SEED = 2**63 - 1  # seeds are stored as int64 and fed to SeedSequence (budget.MAX_SEED)
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, as for bad scenarios
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, as for bad scenarios
         self.exit(2, f"hta-sim: error: {message}\n")
+
+
+if TYPE_CHECKING:
+    Subparsers = argparse._SubParsersAction[_Parser]
 
 
 def _positive(text: str) -> int:
@@ -31,8 +37,8 @@ def _seed(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: must be >= 0")
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a whole number from 0 to 2**63 - 1")
     return value
 
 
@@ -57,6 +63,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default=None, help="result folder (default results/run/<scenario>)")
     run.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     run.add_argument("--engine", choices=("vectorized", "mesa"), default="vectorized")
+    run.add_argument("--force", action="store_true",
+                     help="replace an earlier result of this command in --out")
+    _max_memory(run)
     sub.add_parser("scenarios", help="list the preset scenarios, one line each")
     cmp = sub.add_parser("compare", help="compare scenarios on common random numbers")
     cmp.add_argument("scenarios", nargs="+", help="preset names or TOML paths; the first is the reference")
@@ -67,6 +76,9 @@ def parser() -> argparse.ArgumentParser:
                      help="CSV of parameter draws (default: the calibration's, when shipped)")
     cmp.add_argument("--fixed-parameters", action="store_true",
                      help="keep every scenario's parameter values; chance is the only uncertainty")
+    cmp.add_argument("--force", action="store_true",
+                     help="replace an earlier result of this command in --out")
+    _max_memory(cmp)
     scen = sub.add_parser("scenario", help="show or compare scenario definitions")
     scen_sub = scen.add_subparsers(dest="action", required=True, parser_class=_Parser)
     show = scen_sub.add_parser("show", help="print a scenario fully resolved, as TOML")
@@ -86,13 +98,33 @@ def parser() -> argparse.ArgumentParser:
     cal.add_argument("--budget", type=_budget, default=None,
                      help="candidate parameter sets to evaluate, all stages (default 12000)")
     cal.add_argument("--quick", action="store_true", help="a tiny run for tests (seconds)")
-    cal.add_argument("--out", default="results/run/calibration", help="result folder")
+    cal.add_argument("--out", default=None,
+                     help="result folder (default results/run/calibration; with --quick "
+                     "results/quick/calibration)")
+    cal.add_argument("--force", action="store_true",
+                     help="replace an earlier result of this command in --out")
     cal.add_argument("--observations", default=None,
                      help="CSV of observed pulse scores (the pulse table's format) to fit as well")
     cal.add_argument("--seed", type=_seed, default=2018)
     cal.add_argument("--replicates", type=_positive, default=None, help="replicates a candidate")
     cal.add_argument("--workers", type=_positive, default=None, help="processes (default 2)")
+    _max_memory(cal)
     return p
+
+
+def _memory(text: str) -> int:
+    from .budget import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _max_memory(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-memory", type=_memory, default=None, metavar="SIZE",
+                   help="refuse work estimated to need more memory than this (e.g. 16GiB; default "
+                   "8 GiB or 80%% of this machine's memory, whichever is less)")
 
 
 def _share(text: str) -> float:
@@ -102,7 +134,7 @@ def _share(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
 
 
-def _optimise_parser(sub) -> None:
+def _optimise_parser(sub: Subparsers) -> None:
     from .analysis.choices import OBJECTIVES, STATISTICS
 
     opt = sub.add_parser("optimise", help="search the secretariat's tactical mix per phase for an "
@@ -120,10 +152,14 @@ def _optimise_parser(sub) -> None:
     opt.add_argument("--quick", action="store_true", help="a small budget, for a first look or tests")
     opt.add_argument("--seed", type=_seed, default=0)
     opt.add_argument("--scenario", default="baseline", help="a preset name or a TOML path")
-    opt.add_argument("--out", default=None, help="result folder (default results/optimise/<objective>)")
+    opt.add_argument("--out", default=None, help="result folder (default results/optimise/<objective>; "
+                     "with --quick results/quick/optimise/<objective>)")
+    _max_memory(opt)
+    opt.add_argument("--force", action="store_true",
+                     help="replace an earlier result of this command in --out")
 
 
-def _sweep_parsers(sub) -> None:
+def _sweep_parsers(sub: Subparsers) -> None:
     """``sweep`` and ``sensitivity`` (docs/sweeps.md)."""
     sweep = sub.add_parser("sweep", help="run a parameter sweep from a spec TOML into a Parquet dataset")
     sweep.add_argument("spec", help="the sweep spec (TOML)")
@@ -136,6 +172,7 @@ def _sweep_parsers(sub) -> None:
     sweep.add_argument("--resume", action="store_true", help="run only the chunks not yet written")
     sweep.add_argument("--out", default=None, help="output folder (default: the spec's out)")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+    _max_memory(sweep)
     sens = sub.add_parser("sensitivity", help="Sobol or Morris indices of a finished sweep (SALib)")
     sens.add_argument("sweep", help="a finished sweep folder")
     sens.add_argument("--method", choices=("sobol", "morris"), default=None,
@@ -144,7 +181,9 @@ def _sweep_parsers(sub) -> None:
                       help="an outcome column (repeatable; default: the headline outcomes)")
     sens.add_argument("--out", default=None, help="result folder (default: SWEEP/sensitivity-METHOD)")
     sens.add_argument("--resamples", type=_positive, default=200, help="bootstrap resamples")
-    sens.add_argument("--seed", type=_seed, default=0, help="bootstrap seed")
+    sens.add_argument("--seed", type=_seed, default=None, help="bootstrap seed (default: the sweep's)")
+    sens.add_argument("--force", action="store_true",
+                     help="replace an earlier result of this command in --out")
 
 
 def _budget(text: str) -> int:
@@ -190,17 +229,21 @@ def _compare(args: argparse.Namespace) -> int:
 
     from .analysis import compare
     from .analysis.posterior import load_posterior
-    from .results import check_out
+    from .outfolder import check_out
     from .scenario import load
 
     if len(args.scenarios) < 2:  # noqa: PLR2004 (a comparison needs a reference and another)
         raise InputError(f"field 'scenarios' = {args.scenarios}: give at least two scenarios")
     names = [load(s).name for s in args.scenarios]
     out = Path(args.out or f"results/compare/{'-vs-'.join(names[:4])}")
-    check_out(out)
+    check_out(out, "compare", args.force)
+    from . import budget
+
+    budget.check(sum(budget.run_bytes(load(s), args.replicates) for s in args.scenarios),
+                 args.max_memory, f"{args.replicates} replicates of {len(names)} scenarios")
     posterior = None if args.fixed_parameters else load_posterior(args.posterior)
     cmp = compare.run(args.scenarios, args.replicates, args.seed, posterior, progress=True)
-    compare.save(cmp, out)
+    compare.save(cmp, out, args.force)
     table = cmp.table()
     show = table[table["outcome"].isin(["engagement_2021", "dip_depth", "homes_2027"])]
     print(show.drop(columns="label").round(3).to_string(index=False))
@@ -238,17 +281,25 @@ def _sweep(args: argparse.Namespace) -> int:
 
     spec = load_spec(args.spec)
     out = run_sweep(spec, workers=args.workers, scheduler=args.scheduler, dask_local=args.dask_local,
-                    resume=args.resume, progress=not args.quiet, out=args.out)
+                    resume=args.resume, progress=not args.quiet, out=args.out,
+                    max_memory=args.max_memory)
     print(f"wrote {out}/")
     return 0
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
+    import warnings
+
     import pandas as pd
 
     from .analysis.sensitivity import run
 
-    out = run(args.sweep, args.method, args.outcome, args.out, args.resamples, args.seed)
+    with warnings.catch_warnings(record=True) as caught:  # stray files in the sweep: one line each
+        warnings.simplefilter("always")
+        out = run(args.sweep, args.method, args.outcome, args.out, args.resamples, args.seed,
+                  args.force)
+    for w in caught:
+        print(f"hta-sim: note: {w.message}", file=sys.stderr)
     table = pd.read_csv(out / "sensitivity.csv")
     print(table.pivot_table(index=["outcome", "parameter"], columns="index", values="value",
                             sort=False).round(3).to_string())
@@ -259,19 +310,23 @@ def _sensitivity(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from .outfolder import check_out
     from .params import check
-    from .results import check_out
     from .scenario import load
 
     scenario = load(args.scenario)  # validate before any work or output (and before heavy imports)
     check(scenario)
     out = Path(args.out or f"results/run/{scenario.name}")
-    check_out(out)
+    check_out(out, "run", args.force)
+    from . import budget
     from .api import simulate
+
+    budget.check(budget.run_bytes(scenario, args.replicates), args.max_memory,
+                 f"{args.replicates} replicates of {scenario.name!r}")
 
     res = simulate(scenario, replicates=args.replicates, seed=args.seed, engine=args.engine,
                    progress=True)
-    res.save(out, format=args.format)
+    res.save(out, format=args.format, force=args.force)
     print(res.summary().round(3).to_string())
     print(f"\nwrote {out}/")
     return 0
@@ -288,18 +343,31 @@ def _optimise(args: argparse.Namespace) -> int:
                         min_share=args.min_share,
                         weights=parse_weights(args.weights) if args.weights is not None else None,
                         **((QUICK if args.quick else {}) | sized))
-    out = Path(args.out or f"results/optimise/{args.objective}")
-    report = optimise(args.scenario, settings, out=out, progress=True)
+    out = Path(args.out or f"results/{'quick/' if args.quick else ''}optimise/{args.objective}")
+    report = optimise(args.scenario, settings, out=out, progress=True, force=args.force,
+                      max_memory=args.max_memory)
     print(report.summary.round(4).to_string(index=False))
     print(f"\nwrote {out}/")
     return 0
+
+
+def _calibration_memory(settings: Any, limit: int | None) -> None:
+    """Refuse a calibration whose largest batch would not fit (all candidates' replicates at once)."""
+    from . import budget
+    from .calibration.space import FREE
+    from .scenario import load
+
+    candidates = max(settings.popsize * len(FREE), settings.walkers, settings.shortlist, settings.draws)
+    batch = max(candidates * settings.replicates, settings.assess_replicates)
+    budget.check(budget.run_bytes(load("baseline"), batch), limit,
+                 f"calibration batches of {batch} runs")
 
 
 def _calibrate(args: argparse.Namespace) -> int:
     import dataclasses
     from pathlib import Path
 
-    from .results import check_out
+    from .outfolder import check_out
     from .scenario import load
 
     try:
@@ -310,16 +378,17 @@ def _calibrate(args: argparse.Namespace) -> int:
     from .calibration import Settings, calibrate, write
     from .calibration.run import targets_for
 
-    out = Path(args.out)
-    check_out(out)
     if args.observations is not None:
         targets_for(args.observations, load("baseline"))  # validate before any work
+    out = Path(args.out or ("results/quick/calibration" if args.quick else "results/run/calibration"))
+    check_out(out, "calibrate", args.force)
     settings = Settings.quick_test() if args.quick else Settings()
     changes = {k: v for k, v in (("budget", args.budget), ("replicates", args.replicates),
                                  ("workers", args.workers), ("seed", args.seed)) if v is not None}
     settings = dataclasses.replace(settings, **changes)
+    _calibration_memory(settings, args.max_memory)
     cal = calibrate(settings, observations=args.observations, progress=True)
-    write(cal, out)
+    write(cal, out, args.force)
     from .calibration.report import seed_fit, target_table
 
     fit = seed_fit(target_table(cal))

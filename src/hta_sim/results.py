@@ -1,15 +1,13 @@
 """Results of a simulation: the tidy tables, and saving them with figures and a manifest.
 
-Saving writes into a temporary folder beside the target and renames it into place at the end, so a
-failure never leaves a half-written result folder.
+Saving goes through ``outfolder.write_folder``: a staging folder beside the target, renamed into
+place at the end, so a failure never leaves a half-written result folder, and an earlier result is
+replaced only with ``force`` (docs: README, "Output folders").
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -18,40 +16,11 @@ import pandas as pd
 
 from . import outcomes
 from .errors import InputError
+from .outfolder import write_folder
 from .provenance import manifest
 from .scenario import Scenario
 
 Format = Literal["parquet", "csv"]
-
-
-def check_out(target: Path) -> None:
-    """Refuse an output path that exists and is neither empty nor an earlier result folder."""
-    if not target.exists():
-        return
-    if not target.is_dir() or (any(target.iterdir()) and not (target / "manifest.json").exists()):
-        raise InputError(f"field '--out' = '{target}': exists and is neither empty nor an earlier "
-                         "hta-sim result folder")
-
-
-def write_folder(target: Path, fill: Callable[[Path], None]) -> Path:
-    """Fill a temporary folder beside ``target``, then rename it into place.
-
-    An earlier result folder is replaced whole; on any failure the temporary folder goes and nothing
-    is left half-written.
-    """
-    check_out(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    staging.chmod(0o755)
-    try:
-        fill(staging)
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
 
 
 @dataclass
@@ -74,15 +43,17 @@ class Results:
     def manifest(self) -> dict[str, Any]:
         return manifest(self.scenario, self.seed, self.replicates, self.engine, self.meta)
 
-    def save(self, out: str | Path, format: Format = "parquet", figures: bool = True) -> Path:
+    def save(self, out: str | Path, format: Format = "parquet", figures: bool = True,
+             force: bool = False) -> Path:
         """Write tables, figures and manifest.json into ``out``.
 
-        ``out`` may be new, empty, or an earlier result folder (it has a manifest.json), which is
-        replaced whole; any other existing path is refused.
+        ``out`` may be new or empty; an earlier result of ``hta-sim run`` is replaced only with
+        ``force``; any other existing path is refused (outfolder.check_out).
         """
         if format not in ("parquet", "csv"):
             raise InputError(f"field 'format' = {format!r}: must be parquet or csv")
-        return write_folder(Path(out), lambda folder: self._write(folder, format, figures))
+        return write_folder(Path(out), lambda folder: self._write(folder, format, figures),
+                            "run", force)
 
     def _write(self, folder: Path, format: Format, figures: bool) -> None:
         tables = [("trajectories", self.trajectories), ("pulse", self.pulse)]

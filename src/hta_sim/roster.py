@@ -7,6 +7,7 @@ from its sector's profile (seed §7) unless the partner overrides them.
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,34 +23,39 @@ from .errors import InputError
 from .vocabulary import Sector
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Money = Annotated[float, Field(ge=0.0, le=10_000.0)]  # MDKK a year
+Staff = Annotated[float, Field(ge=0.0, le=10_000.0)]  # person-months a month
+MAX_PARTNERS = 10_000
+#: A roster is a user's file: strict types (no "0.5" for 0.5), finite numbers, no unknown keys.
+STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class SectorProfile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    money: Annotated[float, Field(ge=0.0)]
-    staff: Annotated[float, Field(ge=0.0)]
+    model_config = STRICT
+    money: Money
+    staff: Staff
     knowledge: Share
     alignment: Share
 
 
 class PartnerEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     name: str
     sector: Sector
     initiator: bool
     body: Literal["board", "ab", "both", "none"]
     slot: Annotated[int, Field(ge=0, le=100_000)]
-    money: Annotated[float, Field(ge=0.0)] | None = None
-    staff: Annotated[float, Field(ge=0.0)] | None = None
+    money: Money | None = None
+    staff: Staff | None = None
     knowledge: Share | None = None
     alignment: Share | None = None
 
 
 class RosterFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
     sectors: dict[Sector, SectorProfile]
-    partners: list[PartnerEntry]
+    partners: Annotated[list[PartnerEntry], Field(max_length=MAX_PARTNERS)]
 
     @model_validator(mode="after")
     def _unique(self) -> RosterFile:
@@ -101,20 +107,7 @@ def load_roster(path: str | Path | None = None, exclude: list[str] | tuple[str, 
     ``candidates`` pilot municipalities are appended (after every named partner, on new slots):
     they sit on no body and join only through the new_partners lever.
     """
-    label = str(path) if path else "seed roster"
-    try:
-        text = (Path(path).read_text("utf-8") if path
-                else resources.files("hta_sim.data").joinpath("roster.toml").read_text("utf-8"))
-        data = RosterFile.model_validate(tomllib.loads(text))
-    except FileNotFoundError:
-        raise InputError(f"roster {label}: file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"roster {label}: not valid TOML ({exc})") from None
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        field = ".".join(str(p) for p in err["loc"])
-        raise InputError(f"roster {label}: field {field!r} = {err.get('input')!r}: "
-                         f"{err['msg'].removeprefix('Value error, ')}") from None
+    data = _read(path)
     unknown = sorted(set(exclude) - {p.id for p in data.partners})
     if unknown:
         raise InputError(f"scenario field 'roster.exclude' = {unknown}: not in the roster")
@@ -128,6 +121,33 @@ def load_roster(path: str | Path | None = None, exclude: list[str] | tuple[str, 
                            sector="municipality", initiator=False, body="none", slot=first + k)
               for k in range(candidates)]
     return _arrays(kept + pilots, data.sectors, len(kept))
+
+
+def _read(path: str | Path | None) -> RosterFile:
+    """The roster file, validated; any problem is one line naming the file (and row, partners[i])."""
+    label = f"roster {path}" if path else "roster (the seed's)"
+    try:
+        text = (Path(path).read_text("utf-8") if path
+                else resources.files("hta_sim.data").joinpath("roster.toml").read_text("utf-8"))
+        return RosterFile.model_validate(tomllib.loads(text))
+    except FileNotFoundError:
+        raise InputError(f"{label}: file not found") from None
+    except IsADirectoryError:
+        raise InputError(f"{label}: cannot be read (a folder, not a .toml file)") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{label}: cannot be read (not UTF-8 text at byte {exc.start})") from None
+    except OSError as exc:
+        raise InputError(f"{label}: cannot be read ({exc.__class__.__name__})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{label}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise InputError(f"{label}: not valid TOML (nested too deeply)") from None
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
+        shown = "{...}" if isinstance(err.get("input"), dict) else json.dumps(err.get("input"), default=str)
+        raise InputError(f"{label}: field {field!r} = {shown}: "
+                         f"{err['msg'].removeprefix('Value error, ')}") from None
 
 
 def _arrays(partners: list[PartnerEntry], sectors: Mapping[Sector, SectorProfile], named: int) -> Roster:

@@ -10,24 +10,53 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+import numpy as np
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .calendar import parse_month
 from .errors import InputError
 from .vocabulary import EFFORTS
 
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="a month, YYYY-MM")]
+NEVER = "never"  # how a file states that an optional date (an end) never comes
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Rate = Annotated[float, Field(ge=0.0, le=1.0)]
-Positive = Annotated[float, Field(ge=0.0)]
 
 
+# Every float field has finite bounds, so an infinity or an absurd magnitude is refused, not run
+# (tests/test_strict.py walks the schema for this). Bounds by what a field measures:
+Units = Annotated[float, Field(ge=0.0, le=100.0)]  # result units, expectations, levels
+Homes = Annotated[float, Field(ge=0.0, le=1000.0)]  # homes (or build credit) per initiative
+PerMonth = Annotated[float, Field(ge=0.0, le=10.0)]  # arrivals or MDKK per month
+Need = Annotated[float, Field(gt=0.0, le=100.0)]  # a strictly positive need, cost or scale
+
+
+def _never(value: Any) -> Any:
+    return None if value == NEVER else value
+
+
+#: An optional month: a month YYYY-MM, or "never" (the same as leaving it out).
+MaybeMonth = Annotated[Month | None, BeforeValidator(_never)]
+MAX_MONTHS = 1200  # the longest horizon a run may have: 100 years of monthly steps
+MAX_LIST = 1000  # the most grants, funders or excluded partners a scenario may list
+
+
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")  # a scenario name: a plain identifier
 MIX_TOLERANCE = 1e-6  # how far from 1 a mix's shares may sum (rounding in a user's file)
 
 
@@ -42,7 +71,13 @@ def mix_problem(shares: Sequence[float]) -> str | None:
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """A part of a scenario, validated strictly.
+
+    No unknown keys, no coercion between types (a TOML ``true`` is not the number 1, ``"0.5"`` is
+    not a number, ``"yes"`` is not a switch), and no infinite or NaN numbers.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Mix(Section):
@@ -67,21 +102,36 @@ class Mix(Section):
 
 
 class Time(Section):
+    """The horizon, start to end (both simulated), and the dates that fall inside it."""
+
     start: Month = "2016-01"
     end: Month = "2027-12"
     association: Month = "2017-08"
-    pulse_dates: list[Month] = ["2018-10", "2020-10", "2022-10", "2024-10", "2026-10"]
+    pulse_dates: Annotated[list[Month], Field(max_length=MAX_MONTHS)] = [
+        "2018-10", "2020-10", "2022-10", "2024-10", "2026-10"]
 
     @model_validator(mode="after")
     def _ordered(self) -> Time:
-        if parse_month(self.end) < parse_month(self.start):
+        first, last = parse_month(self.start), parse_month(self.end)
+        if last < first:
             raise ValueError(f"end {self.end} comes before start {self.start}")
+        if last - first + 1 > MAX_MONTHS:
+            raise ValueError(f"the horizon {self.start} to {self.end} has {last - first + 1} months; "
+                             f"at most {MAX_MONTHS} are allowed")
         return self
+
+    @field_validator("pulse_dates")
+    @classmethod
+    def _unique(cls, dates: list[str]) -> list[str]:
+        dup = sorted({d for d in dates if dates.count(d) > 1})
+        if dup:
+            raise ValueError(f"names {dup[0]} twice; each pulse date once")
+        return dates
 
 
 class Roster(Section):
-    file: str | None = Field(None, description="a roster TOML; none means the seed's organisations")
-    exclude: list[str] = []
+    file: str | None = Field(default=None, description="a roster TOML; none means the seed's organisations")
+    exclude: Annotated[list[str], Field(max_length=MAX_LIST)] = []
 
 
 class Mechanisms(Section):
@@ -112,12 +162,12 @@ class Establishment(Section):
 
 class ResultsLag(Section):
     weight: Share = 0.25
-    build_credit: Positive = 20.0
-    expectation: Positive = 0.6
+    build_credit: Homes = 20.0
+    expectation: Units = 0.6
     expectation_rate: Rate = 0.08
     patience_months: Annotated[float, Field(ge=1.0, le=600.0)] = 48.0
     perception_rate: Rate = 0.25
-    scale: Annotated[float, Field(gt=0.0)] = 1.0
+    scale: Need = 1.0
 
 
 class TrustLadder(Section):
@@ -127,7 +177,7 @@ class TrustLadder(Section):
     climb_probability: Rate = 0.10
     fall_probability: Rate = 0.10
     memory_months: Annotated[float, Field(ge=1.0, le=60.0)] = 6.0
-    success_level: Positive = 0.3
+    success_level: Units = 0.3
     start_rung_initiator: Annotated[int, Field(ge=0, le=7)] = 4
     start_rung_board_joiner: Annotated[int, Field(ge=0, le=7)] = 4
     start_rung_ab_joiner: Annotated[int, Field(ge=0, le=7)] = 3
@@ -186,26 +236,26 @@ class Secretariat(Section):
     mix: Mix = Mix()
     phased: Phased = Phased()
     adaptive_shift: Share = 0.10
-    funding_ends: Month | None = None
+    funding_ends: MaybeMonth = None
 
 
 class Initiatives(Section):
     enabled: bool = True
     slots: Annotated[int, Field(ge=1, le=256)] = 32
-    idea_rate_secretariat: Positive = 0.10
-    idea_rate_partner: Positive = 0.05
+    idea_rate_secretariat: PerMonth = 0.10
+    idea_rate_partner: PerMonth = 0.05
     launch_rate: Rate = 0.15
-    staff_need: Annotated[float, Field(gt=0.0)] = 1.5
-    money_need: Annotated[float, Field(gt=0.0)] = 0.05
+    staff_need: Need = 1.5
+    money_need: Need = 0.05
     pilot_months: Annotated[float, Field(ge=1.0, le=120.0)] = 12.0
     running_months: Annotated[float, Field(ge=1.0, le=240.0)] = 24.0
     scale_rate: Rate = 0.05
-    homes_pilot: Positive = 0.15
-    homes_running: Positive = 0.8
-    homes_scaled: Positive = 4.0
+    homes_pilot: Homes = 0.15
+    homes_running: Homes = 0.8
+    homes_scaled: Homes = 4.0
     size_spread: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.5
-    milestone_units: Positive = 1.0
-    home_units: Positive = 0.1
+    milestone_units: Units = 1.0
+    home_units: Units = 0.1
     communication_base: Rate = 0.02
     communication_per_fte: Rate = 0.10
 
@@ -215,16 +265,22 @@ class Grant(Section):
     purpose: Literal["secretariat", "initiatives"]
     mdkk_per_year: Annotated[float, Field(ge=0.0, le=1000.0)]
     start: Month
-    end: Month | None = None
+    end: MaybeMonth = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Grant:
+        if self.end is not None and parse_month(self.end) < parse_month(self.start):
+            raise ValueError(f"end {self.end} comes before start {self.start}")
+        return self
 
 
 class Funding(Section):
-    grants: list[Grant] = [
+    grants: Annotated[list[Grant], Field(max_length=MAX_LIST)] = [
         Grant(partner="bikubenfonden", purpose="secretariat", mdkk_per_year=3.5, start="2016-01"),
         Grant(partner="bikubenfonden", purpose="initiatives", mdkk_per_year=2.0, start="2016-01"),
     ]
-    secretariat_cost_mdkk_per_fte_year: Annotated[float, Field(gt=0.0)] = 1.1
-    fundraising_mdkk_per_fte_month: Positive = 0.1
+    secretariat_cost_mdkk_per_fte_year: Need = 1.1
+    fundraising_mdkk_per_fte_month: PerMonth = 0.1
 
 
 class World(Section):
@@ -258,13 +314,19 @@ class DevelopmentPool(Section):
     """A small development pool, run by the alliance, inviting proposals (seed §9)."""
 
     enabled: bool = False
-    funders: Annotated[list[str], Field(min_length=1)] = ["bikubenfonden"]
+    funders: Annotated[list[str], Field(min_length=1, max_length=MAX_LIST)] = ["bikubenfonden"]
     mdkk_per_year: Annotated[float, Field(ge=0.0, le=100.0)] = 2.0
     start: Month = "2019-01"
-    end: Month | None = None
+    end: MaybeMonth = None
     proposer_rung: Annotated[int, Field(ge=0, le=7)] = 4
     selection: Literal["keenest", "lottery"] = "keenest"
     grant_mdkk: Annotated[float, Field(gt=0.0, le=100.0)] = 0.5
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DevelopmentPool:
+        if self.end is not None and parse_month(self.end) < parse_month(self.start):
+            raise ValueError(f"end {self.end} comes before start {self.start}")
+        return self
 
 
 class AdvisoryBoard(Section):
@@ -314,7 +376,8 @@ class MoreFunders(Section):
 
     enabled: bool = False
     start: Month = "2019-01"
-    partners: Annotated[list[str], Field(min_length=1)] = ["realdania", "helsefonden", "villum"]
+    partners: Annotated[list[str], Field(min_length=1, max_length=MAX_LIST)] = [
+        "realdania", "helsefonden", "villum"]
     share: Share = 0.5
     mdkk_per_year: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0
 
@@ -323,7 +386,7 @@ class Scenario(Section):
     """A whole scenario: what the alliance is, which mechanisms act, and how strongly."""
 
     name: str = "defaults"  # the schema's own defaults; the calibrated alliance is the "baseline" preset
-    description: str = ""
+    description: Annotated[str, Field(max_length=10_000)] = ""
     time: Time = Time()
     roster: Roster = Roster()
     mechanisms: Mechanisms = Mechanisms()
@@ -349,11 +412,23 @@ class Scenario(Section):
     new_partners: NewPartners = NewPartners()
     more_funders: MoreFunders = MoreFunders()
 
+    @model_validator(mode="after")
+    def _dates_in_horizon(self) -> Scenario:
+        problem = date_problem(self)
+        if problem:
+            raise ValueError(problem)
+        return self
+
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
-        if not v.strip():
-            raise ValueError("a scenario needs a non-empty name")
+        """A plain identifier, since it becomes a folder name (results/run/<name>).
+
+        No path separators, no '..' and no control characters.
+        """
+        if not NAME.fullmatch(v) or ".." in v:
+            raise ValueError("a name is 1 to 100 letters, digits, '_', '-' or '.', starting with a "
+                             "letter or digit, without '..'")
         return v
 
     def to_dict(self) -> dict[str, Any]:
@@ -365,8 +440,72 @@ class Scenario(Section):
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def with_changes(self, changes: dict[str, Any]) -> Scenario:
-        """A copy with dotted-path overrides, validated: {'mechanisms.stake': False}."""
-        return validate(deep_merge(self.to_dict(), unflatten(changes)), source="overrides")
+        """A copy with dotted-path overrides, validated: {'mechanisms.stake': False}.
+
+        The values come from code (a sweep's design, the optimiser, a posterior), so numpy scalars
+        are first made plain Python values; the strict schema then refuses any other coercion.
+        """
+        plain = {k: _plain(v) for k, v in changes.items()}
+        return validate(deep_merge(self.to_dict(), unflatten(plain)), source="overrides")
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar (np.int64 from a design, np.float64 from the optimiser) as a Python value."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+#: Dates that mark a point of the run: inside the horizon (an end may also be "never").
+POINT_DATES = ("time.association", "secretariat.funding_ends")
+#: Lever dates, checked only when the lever acts (a switched-off lever's date never comes), with
+#: the lever's switch; a start may precede the horizon (in place from the first month).
+LEVER_DATES = {"development_pool.start": "development_pool.enabled",
+               "development_pool.end": "development_pool.enabled",
+               "advisory_board.date": "advisory_board.change", "board_ownership.start":
+               "board_ownership.enabled", "results_communication.start": "results_communication.enabled",
+               "new_partners.start": "new_partners.enabled", "more_funders.start": "more_funders.enabled"}
+
+
+def _acts(scenario: Scenario, switch: str) -> bool:
+    value = _get(scenario, switch)
+    return value not in (False, "keep")
+
+
+def _dates(scenario: Scenario) -> list[tuple[str, str | None, bool]]:
+    """(field, month or None, may precede the start) for every date that matters in a scenario."""
+    found = [(f, _get(scenario, f), False) for f in POINT_DATES]
+    found += [(f, _get(scenario, f), not f.endswith(".end")) for f, switch in LEVER_DATES.items()
+              if _acts(scenario, switch)]
+    for i, g in enumerate(scenario.funding.grants):
+        found += [(f"funding.grants[{i}].start", g.start, True), (f"funding.grants[{i}].end", g.end,
+                                                                   False)]
+    found += [(f"time.pulse_dates[{i}]", d, False) for i, d in enumerate(scenario.time.pulse_dates)]
+    return found
+
+
+def date_problem(scenario: Scenario) -> str | None:
+    """The first date that falls outside the run's horizon, as one line, or None."""
+    t = scenario.time
+    first, last = parse_month(t.start), parse_month(t.end)
+    for field, month, since in _dates(scenario):
+        if month is None:
+            continue
+        m = parse_month(month)
+        if m > last or (m < first and not since):
+            allowed = f"be at most {t.end}" if since else f"lie between {t.start} and {t.end}"
+            never = ' or be "never"' if field.endswith(("end", "ends")) else ""
+            return (f"field {field!r} = {json.dumps(month)}: must {allowed}, inside the run's horizon "
+                    f"(time.start to time.end){never}")
+    return None
+
+
+def _get(model: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        model = getattr(model, part)
+    return model
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -377,37 +516,68 @@ def preset_names() -> list[str]:
                   if p.name.endswith(".toml"))
 
 
+MAX_EXTENDS = 16  # how many files an 'extends' chain may pass through
+
+
 def _read_toml(path: Path | None, text: str | None, label: str) -> dict[str, Any]:
     try:
         raw = text if text is not None else path.read_text(encoding="utf-8")  # type: ignore[union-attr]
     except FileNotFoundError:
         raise InputError(f"scenario {label}: file not found; give a preset name "
                          f"({', '.join(preset_names())}) or a readable .toml path") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except IsADirectoryError:
+        raise InputError(f"scenario {label}: cannot be read (a folder, not a .toml file)") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"scenario {label}: cannot be read (not UTF-8 text at byte {exc.start})") from None
+    except OSError as exc:
         raise InputError(f"scenario {label}: cannot be read ({exc.__class__.__name__})") from None
+    return parse_toml(raw, f"scenario {label}")
+
+
+def parse_toml(raw: str, label: str) -> dict[str, Any]:
+    """TOML text as a table; bad TOML, or nesting too deep to parse, is one line of InputError."""
     try:
         return tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"scenario {label}: not valid TOML ({exc})") from None
+        raise InputError(f"{label}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise InputError(f"{label}: not valid TOML (nested too deeply)") from None
 
 
-def _raw(ref: str, base_dir: Path | None, seen: tuple[str, ...]) -> dict[str, Any]:
-    """The merged raw table of a preset name or path, following 'extends'."""
-    if ref in preset_names():
-        label, data = f"preset {ref!r}", _read_toml(
+def _raw(ref: str, base_dir: Path | None, seen: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """The merged raw table of a preset name or path, following 'extends'.
+
+    ``seen`` holds (key, short name) of the files on the way here; a file met twice is a cycle,
+    named in one line by the files' short names.
+    """
+    preset = ref in preset_names()
+    path = Path(ref) if preset or base_dir is None or Path(ref).is_absolute() else base_dir / ref
+    key, short = (f"preset:{ref}", ref) if preset else (str(path.resolve()), path.name)
+    if key in {k for k, _ in seen}:
+        raise _cycle(seen, key, short)
+    if preset:
+        label, here = f"preset {ref!r}", None
+        data = _read_toml(
             None, resources.files("hta_sim.presets").joinpath(f"{ref}.toml").read_text("utf-8"), ref)
-        here = None
     else:
-        path = Path(ref) if base_dir is None or Path(ref).is_absolute() else base_dir / ref
-        label, data, here = str(path), _read_toml(path, None, str(path)), path.parent
-    if label in seen:
-        raise InputError(f"scenario {label}: field 'extends' forms a cycle ({' -> '.join(seen)})")
+        label, here = str(path), path.parent
+        data = _read_toml(path, None, label)
+    if len(seen) >= MAX_EXTENDS:
+        raise InputError(f"scenario {seen[0][1]}: field 'extends' passes through more than "
+                         f"{MAX_EXTENDS} files")
     parent = data.pop("extends", None)
     if parent is None:
         return data
     if not isinstance(parent, str):
-        raise InputError(f"scenario {label}: field 'extends' = {parent!r}: must be a preset name or path")
-    return deep_merge(_raw(parent, here, (*seen, label)), data)
+        raise InputError(f"scenario {label}: field 'extends' = {json.dumps(parent, default=str)}: "
+                         "must be a preset name or path")
+    return deep_merge(_raw(parent, here, (*seen, (key, short))), data)
+
+
+def _cycle(seen: tuple[tuple[str, str], ...], key: str, short: str) -> InputError:
+    start = [k for k, _ in seen].index(key)
+    names = [n for _, n in seen[start:]] + [short]
+    return InputError(f"scenario {seen[0][1]}: field 'extends' forms a cycle: {' -> '.join(names)}")
 
 
 def load(ref: str | Path | Scenario) -> Scenario:
@@ -418,7 +588,23 @@ def load(ref: str | Path | Scenario) -> Scenario:
     if ref not in preset_names() and not ref.endswith(".toml") and not Path(ref).exists():
         raise InputError(f"scenario {ref!r}: no such preset or file; presets are "
                          f"{', '.join(preset_names())}, files end in .toml")
-    return validate(_raw(ref, None, ()), source=ref)
+    scenario = validate(_raw(ref, None, ()), source=ref)
+    _check_partners(scenario, ref)
+    return scenario
+
+
+def _check_partners(scenario: Scenario, source: str) -> None:
+    """Every partner a grant or lever names must be in the roster (and the roster readable)."""
+    from .roster import load_roster
+
+    ids = set(load_roster(scenario.roster.file, scenario.roster.exclude).ids)
+    named = [(f"funding.grants[{i}].partner", g.partner) for i, g in enumerate(scenario.funding.grants)]
+    named += [(f"development_pool.funders[{i}]", f) for i, f in enumerate(scenario.development_pool.funders)]
+    named += [(f"more_funders.partners[{i}]", f) for i, f in enumerate(scenario.more_funders.partners)]
+    for field, partner in named:
+        if partner not in ids:
+            raise InputError(f"scenario {source}: field {field!r} = {json.dumps(partner)}: not a partner "
+                             f"in the roster; partners are {', '.join(sorted(ids))}")
 
 
 def validate(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
@@ -426,19 +612,38 @@ def validate(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as exc:
         raise InputError(f"scenario {source}: {_one_line(exc)}") from None
+    except RecursionError:
+        raise InputError(f"scenario {source}: nested too deeply") from None
 
 
 def _one_line(exc: ValidationError) -> str:
     err = exc.errors(include_url=False)[0]
-    field = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    if not err["loc"] and err["type"] == "value_error":  # a whole-scenario check names its field
+        return str(err["msg"]).removeprefix("Value error, ")
+    field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".") \
+        or "(top level)"
     value = err.get("input")
     if err["type"] == "extra_forbidden":
         return f"field {field!r} is unknown; see docs/ODD.md for the allowed fields"
     if err["type"] == "missing":
         return f"field {field!r} is required"
-    shown = json.dumps(value, default=str) if not isinstance(value, dict) else "{...}"
-    msg = err["msg"].removeprefix("Value error, ")
-    return f"field {field!r} = {shown}: {msg}"
+    msg = ALLOWED.get(err["type"], err["msg"].removeprefix("Value error, "))
+    if isinstance(value, dict):
+        return f"field {field!r}: {msg}"
+    return f"field {field!r} = {json.dumps(value, default=str)}: {msg}"
+
+
+#: What is allowed, for the errors of the strict schema whose own message does not say it.
+ALLOWED = {
+    "float_type": "must be a number (not a string or true/false)",
+    "int_type": "must be a whole number (not a string, a fraction or true/false)",
+    "bool_type": "must be true or false",
+    "string_type": "must be a string",
+    "list_type": "must be a list",
+    "finite_number": "must be a finite number (not inf or nan)",
+    "model_type": "must be a table",
+    "dict_type": "must be a table",
+}
 
 
 def to_toml(scenario: Scenario) -> str:

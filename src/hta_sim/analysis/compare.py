@@ -18,8 +18,9 @@ from tqdm.auto import tqdm
 
 from .. import engine
 from ..errors import InputError
+from ..outfolder import write_folder
+from ..params import check
 from ..provenance import manifest
-from ..results import write_folder
 from ..scenario import Scenario, load
 from .outcomes_table import OUTCOMES, per_replicate
 from .posterior import Posterior
@@ -41,7 +42,7 @@ def run(names: list[str | Path | Scenario], replicates: int, seed: int,
         posterior: Posterior | None, progress: bool = False) -> Comparison:
     scenarios = [load(n) for n in names]
     for s in scenarios:
-        engine.check(s)
+        check(s)
     if len({s.name for s in scenarios}) < len(scenarios):
         raise InputError("field 'scenarios': each scenario needs its own name")
     rows, trajs = [], []
@@ -77,9 +78,12 @@ def summarise(outcomes: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def save(cmp: Comparison, out: Path) -> Path:
-    """Write comparison.csv, outcomes.parquet, the figure and manifest.json, atomically."""
-    return write_folder(out, lambda folder: _write(cmp, folder))
+def save(cmp: Comparison, out: Path, force: bool = False) -> Path:
+    """Write comparison.csv, outcomes.parquet, the figure and manifest.json, atomically.
+
+    An earlier comparison in ``out`` is replaced only with ``force`` (outfolder.check_out).
+    """
+    return write_folder(out, lambda folder: _write(cmp, folder), "compare", force)
 
 
 def _write(cmp: Comparison, folder: Path) -> None:

@@ -33,13 +33,13 @@ from scipy.optimize import differential_evolution
 from scipy.stats import qmc
 from tqdm.auto import tqdm
 
-from .. import engine
+from .. import budget, engine
 from ..arrays import Array, Codes
 from ..calendar import parse_month
 from ..errors import InputError
+from ..outfolder import check_out, write_folder
 from ..provenance import manifest
 from ..recorder import Recorder
-from ..results import check_out, write_folder
 from ..scenario import Scenario, load, preset_names
 from ..vocabulary import EFFORTS, HOMES_GOAL, PHASES
 from . import simplex
@@ -430,9 +430,12 @@ class Report:
                               for k, v in self.settings.__dict__.items()}, **self.meta}
         return manifest(self.scenario, self.settings.seed, self.settings.replicates, "vectorized", extra)
 
-    def save(self, out: str | Path) -> Path:
-        """Write the tables, figure, JSON, scenario file and manifest into ``out`` atomically."""
-        return write_folder(Path(out), self._write)
+    def save(self, out: str | Path, force: bool = False) -> Path:
+        """Write the tables, figure, JSON, scenario file and manifest into ``out`` atomically.
+
+        An earlier optimisation in ``out`` is replaced only with ``force`` (outfolder.check_out).
+        """
+        return write_folder(Path(out), self._write, "optimise", force)
 
     def _write(self, folder: Path) -> None:
         self.summary.to_csv(folder / "summary.csv", index=False)
@@ -469,7 +472,8 @@ def optimised_toml(report: Report) -> str:
 
 
 def optimise(scenario: str | Path | Scenario = "baseline", settings: Settings | None = None,
-             out: str | Path | None = None, progress: bool = False) -> Report:
+             out: str | Path | None = None, progress: bool = False, force: bool = False,
+             max_memory: int | None = None) -> Report:
     """Search, re-evaluate out of sample, and (with ``out``) write the result folder.
 
     All input is checked before any work, so bad input writes nothing.
@@ -480,7 +484,10 @@ def optimise(scenario: str | Path | Scenario = "baseline", settings: Settings | 
     engine.check(sc)
     window = Window.of(sc)
     if out is not None:
-        check_out(Path(out))
+        check_out(Path(out), "optimise", force)
+    batch = max(settings.population_size * settings.replicates, len(ARMS) * settings.holdout)
+    budget.check(budget.run_bytes(sc, batch), max_memory,
+                 f"optimise's batches of {batch} runs")  # one generation, or the holdout check
     objective = Objective(settings.objective, settings.resolved_weights(), settings.statistic)
     searched = settings.population_size * (settings.generations + 1)
     total = (searched + len(ARMS)) * settings.replicates + len(ARMS) * settings.holdout
@@ -503,5 +510,5 @@ def optimise(scenario: str | Path | Scenario = "baseline", settings: Settings | 
                     {"outcomes": {"homes_2027": f"homes_created at {HOMES_BY}",
                                   "engagement_2021": f"engagement_mean averaged over {ENGAGEMENT_YEAR}"}})
     if out is not None:
-        report.save(out)
+        report.save(out, force)
     return report

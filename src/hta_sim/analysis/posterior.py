@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..csvfile import number, parse_rows, read_rows
 from ..errors import InputError
 from ..scenario import Scenario, flatten
 
@@ -25,7 +26,7 @@ class Posterior:
     source: str
 
     def apply(self, scenario: Scenario, replicates: int) -> list[Scenario]:
-        rows = self.draws.to_dict("records")
+        rows = [{str(k): v for k, v in row.items()} for row in self.draws.to_dict("records")]
         return [scenario.with_changes(rows[r % len(rows)]) for r in range(replicates)]
 
 
@@ -35,22 +36,29 @@ def load_posterior(path: str | Path | None = None) -> Posterior | None:
         ref = resources.files("hta_sim.data").joinpath(PACKAGED)
         if not ref.is_file():
             return None
-        return _validated(pd.read_csv(ref), f"hta_sim/data/{PACKAGED} (the calibration's)")
-    try:
-        return _validated(pd.read_csv(path), str(path))
-    except FileNotFoundError:
-        raise InputError(f"field '--posterior' = '{path}': file not found") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"field '--posterior' = '{path}': not a readable CSV ({exc})") from None
+        source = f"hta_sim/data/{PACKAGED} (the calibration's)"
+        return _validated(*parse_rows(ref.read_text("utf-8"), source), source)
+    label = f"field '--posterior' = '{path}'"
+    return _validated(*read_rows(path, label), str(path))
 
 
-def _validated(draws: pd.DataFrame, source: str) -> Posterior:
+def _validated(header: list[str], rows: list[tuple[int, dict[str, str]]], source: str) -> Posterior:
+    """Draws whose every row makes a valid scenario; a bad one is named by its line."""
+    label = f"field '--posterior' = '{source}'"
     known = set(flatten(Scenario().to_dict()))
-    unknown = [c for c in draws.columns if c not in known]
+    unknown = [c for c in header if c not in known]
     if unknown:
-        raise InputError(f"field '--posterior' = '{source}': columns {unknown} are not scenario "
-                         "parameters")
-    if draws.empty or draws.isna().any().any():
-        raise InputError(f"field '--posterior' = '{source}': needs at least one complete row")
-    Scenario().with_changes(draws.iloc[0].to_dict())  # validates ranges with the scenario's errors
-    return Posterior(draws, source)
+        raise InputError(f"{label}: columns {unknown} are not scenario parameters")
+    if not rows:
+        raise InputError(f"{label}: needs at least one row of draws")
+    draws = []
+    for line, row in rows:
+        if any(not v.strip() for v in row.values()):
+            raise InputError(f"{label}, line {line}: has an empty field; every draw needs every column")
+        values = {k: number(v) for k, v in row.items()}
+        try:
+            Scenario().with_changes(values)  # the scenario's own strict ranges and types
+        except InputError as exc:
+            raise InputError(f"{label}, line {line}: {str(exc).split(': ', 1)[-1]}") from None
+        draws.append(values)
+    return Posterior(pd.DataFrame(draws, columns=header), source)

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..outfolder import check_out, write_folder
 from ..provenance import manifest as provenance
-from ..results import write_folder
 from ..scenario import Scenario
 from ..sweep.store import read_runs
 
 #: Indices reported per method, with the key of their confidence half-width in SALib's result.
-INDICES = {"sobol": {"S1": "S1_conf", "ST": "ST_conf"},
+INDICES: dict[str, dict[str, str | None]] = {"sobol": {"S1": "S1_conf", "ST": "ST_conf"},
            "morris": {"mu_star": "mu_star_conf", "sigma": None, "mu": None}}
 
 
@@ -33,11 +34,15 @@ def default_outcomes(columns: list[str]) -> list[str]:
 
 
 def analyse(folder: str | Path, method: str | None = None, outcomes: list[str] | None = None,
-            resamples: int = 200, seed: int = 0, conf_level: float = 0.95) -> pd.DataFrame:
-    """Indices of every chosen outcome: outcome, parameter, index, value, conf_low, conf_high."""
+            resamples: int = 200, seed: int | None = None, conf_level: float = 0.95) -> pd.DataFrame:
+    """Indices of every chosen outcome: outcome, parameter, index, value, conf_low, conf_high.
+
+    ``seed`` (default: the sweep's seed) drives the bootstrap through ``salib_seed``.
+    """
     folder = Path(folder)
     info = _manifest(folder)
     sweep = info["sweep"]
+    seed = sweep_seed(info) if seed is None else seed
     design_method = sweep["design"]["method"]
     if method is None and design_method not in INDICES:
         raise InputError(f"sweep folder '{folder}': its design is {design_method!r}; sensitivity "
@@ -67,7 +72,8 @@ def analyse(folder: str | Path, method: str | None = None, outcomes: list[str] |
         if np.isnan(Y).any():
             raise InputError(f"field '--outcome' = {outcome!r}: missing for {int(np.isnan(Y).sum())} "
                              "points (e.g. no active partner at that date); choose another outcome")
-        res = _salib(method, problem, X, Y, sweep["spec"]["design"], resamples, seed, conf_level)
+        res = _salib(method, problem, X, Y, sweep["spec"]["design"], resamples, salib_seed(seed),
+                     conf_level)
         for index, conf_key in INDICES[method].items():
             for j, name in enumerate(problem["names"]):
                 value = float(res[index][j])
@@ -77,8 +83,22 @@ def analyse(folder: str | Path, method: str | None = None, outcomes: list[str] |
     return pd.DataFrame(rows)
 
 
-def _salib(method: str, problem: dict, X: np.ndarray, Y: np.ndarray, design: dict, resamples: int,
-           seed: int, conf_level: float):
+def sweep_seed(info: dict[str, Any]) -> int:
+    """The sweep's own seed, from its manifest: the default seed of its sensitivity analysis."""
+    seed = info["sweep"]["spec"].get("seed", 0)
+    return int(seed) if isinstance(seed, int) and not isinstance(seed, bool) else 0
+
+
+def salib_seed(seed: int) -> int:
+    """A seed SALib honours: SALib leaves numpy unseeded when given 0 (any falsy seed), so every
+    seed, 0 included, is mapped through SeedSequence to a whole number from 1 to 2**32 - 1.
+    """
+    drawn = int(np.random.SeedSequence(seed).generate_state(1, np.uint32)[0])
+    return drawn or 1
+
+
+def _salib(method: str, problem: dict[str, Any], X: np.ndarray, Y: np.ndarray,
+           design: dict[str, Any], resamples: int, seed: int, conf_level: float) -> Any:
     if method == "sobol":
         from SALib.analyze import sobol
 
@@ -128,13 +148,16 @@ def figure(table: pd.DataFrame, path: Path) -> Path:
 
 
 def run(folder: str | Path, method: str | None = None, outcomes: list[str] | None = None,
-        out: str | Path | None = None, resamples: int = 200, seed: int = 0) -> Path:
+        out: str | Path | None = None, resamples: int = 200, seed: int | None = None,
+        force: bool = False) -> Path:
     """Write sensitivity.csv, sensitivity.png and manifest.json into ``out`` (replaced whole)."""
     folder = Path(folder)
-    table = analyse(folder, method, outcomes, resamples, seed)
-    method = method or _manifest(folder)["sweep"]["design"]["method"]
-    target = Path(out) if out else folder / f"sensitivity-{method}"
     info = _manifest(folder)
+    method = method or info["sweep"]["design"]["method"]
+    target = Path(out) if out else folder / f"sensitivity-{method}"
+    check_out(target, "sensitivity", force)  # before the analysis: a refused folder costs nothing
+    seed = sweep_seed(info) if seed is None else seed
+    table = analyse(folder, method, outcomes, resamples, seed)
 
     def fill(staging: Path) -> None:
         table.to_csv(staging / "sensitivity.csv", index=False)
@@ -147,12 +170,12 @@ def run(folder: str | Path, method: str | None = None, outcomes: list[str] | Non
                                          "tables": ["sensitivity.csv"], "figures": ["sensitivity.png"]})
         (staging / "manifest.json").write_text(json.dumps(meta, indent=2, default=str))
 
-    return write_folder(target, fill)
+    return write_folder(target, fill, "sensitivity", force)
 
 
-def _manifest(folder: Path) -> dict:
+def _manifest(folder: Path) -> dict[str, Any]:
     try:
-        info = json.loads((folder / "manifest.json").read_text())
+        info: dict[str, Any] = json.loads((folder / "manifest.json").read_text())
         info["sweep"]["design"]
         return info
     except (OSError, ValueError, KeyError, TypeError):

@@ -20,8 +20,9 @@ import pandas as pd
 
 from .. import figures
 from ..outcomes import at_date, ensemble_dip, replicate_dips
+from ..outfolder import write_folder
 from ..provenance import manifest
-from ..results import Results, write_folder
+from ..results import Results
 from ..scenario import flatten
 from . import space as sp
 from .run import Calibration, posterior_frame
@@ -192,8 +193,9 @@ def sections_toml(values: Mapping[str, float]) -> str:
                                     for k, v in values.items()}))
 
 
-def write(cal: Calibration, out: str | Path) -> Path:
-    return write_folder(Path(out), lambda folder: _write(cal, folder))
+def write(cal: Calibration, out: str | Path, force: bool = False) -> Path:
+    """Write the calibration's folder; an earlier one is replaced only with ``force``."""
+    return write_folder(Path(out), lambda folder: _write(cal, folder), "calibrate", force)
 
 
 def _write(cal: Calibration, folder: Path) -> None:

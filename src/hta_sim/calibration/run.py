@@ -80,7 +80,8 @@ def check_budget(budget: int) -> int:
 def targets_for(observations: str | Path | None, base: Scenario) -> Targets:
     targets = seed_targets()
     if observations is not None:
-        observed = load_observations(observations, base.time.start, base.time.association)
+        observed = load_observations(observations, base.time.start, base.time.association,
+                                     base.time.end)
         targets = with_observations(targets, observed)
     return targets
 

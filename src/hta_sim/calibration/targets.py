@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..calendar import month_text, parse_month
+from ..csvfile import read_rows
 from ..errors import InputError
 from ..vocabulary import BODIES, PULSE_PARAMETERS, SEED_SCORES_2018
 
@@ -82,9 +83,11 @@ def with_observations(targets: Targets, observed: pd.DataFrame) -> Targets:
 
 
 REQUIRED = ("date", "body", "parameter", "score")
+OPTIONAL = ("scenario", "replicate", "name")  # the pulse table's other columns
 
 
-def load_observations(path: str | Path, start: str, association: str) -> pd.DataFrame:
+def load_observations(path: str | Path, start: str, association: str,
+                      end: str | None = None) -> pd.DataFrame:
     """Observed pulse scores from a CSV in the ``pulse`` table's format, validated.
 
     Needs columns date, body, parameter, score (scenario, replicate and name may be present;
@@ -93,30 +96,28 @@ def load_observations(path: str | Path, start: str, association: str) -> pd.Data
     naming the field, the value and what is allowed.
     """
     label = f"observations {path}"
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise InputError(f"{label}: file not found; give a CSV in the pulse table's format") from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"{label}: cannot be read as CSV ({exc.__class__.__name__})") from None
-    missing = [c for c in REQUIRED if c not in df.columns]
+    header, rows = read_rows(path, label)
+    missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise InputError(f"{label}: missing column(s) {', '.join(missing)}; needs {', '.join(REQUIRED)}")
-    if df.empty:
+    unknown = [c for c in header if c not in (*REQUIRED, *OPTIONAL)]
+    if unknown:
+        raise InputError(f"{label}: column {unknown[0]!r} is unknown; columns are "
+                         f"{', '.join((*REQUIRED, *OPTIONAL))}")
+    if not rows:
         raise InputError(f"{label}: has no rows; give at least one observed score")
-    out = []
-    for i, row in df.iterrows():
-        out.append(_row(row, i + 2, label, start, association))
-    table = pd.DataFrame(out)
+    out = [_row(row, line, label, (start, association, end)) for line, row in rows]
     key = ["date", "body", "parameter"]
-    table = table.groupby(key, as_index=False)["score"].mean()
+    table: pd.DataFrame = pd.DataFrame(out).groupby(key, as_index=False)[["score"]].mean()
     table["name"] = [PULSE_PARAMETERS[k - 1] for k in table["parameter"]]
     table["source"] = f"observations ({Path(path).name})"
     return table
 
 
-def _row(row: pd.Series, line: int, label: str, start: str, association: str) -> dict:
+def _row(row: dict[str, str], line: int, label: str,
+         window: tuple[str, str, str | None]) -> dict[str, object]:
     where = f"{label}, line {line}"
+    start, association, end = window
     date = row["date"].strip()
     try:
         month = parse_month(date.removesuffix("-01") if len(date) == len("YYYY-MM-DD") else date)
@@ -128,6 +129,9 @@ def _row(row: pd.Series, line: int, label: str, start: str, association: str) ->
                          f"({association}), when the board and AB exist")
     if month < parse_month(start):
         raise InputError(f"{where}: field 'date' = {date!r}: must be on or after the start ({start})")
+    if end is not None and month > parse_month(end):
+        raise InputError(f"{where}: field 'date' = {date!r}: must be on or before the end of the "
+                         f"run ({end})")
     body = row["body"].strip()
     if body not in BODIES:
         raise InputError(f"{where}: field 'body' = {body!r}: must be one of {', '.join(BODIES)}")
@@ -144,7 +148,7 @@ def _row(row: pd.Series, line: int, label: str, start: str, association: str) ->
     try:
         score = float(row["score"])
     except ValueError:
-        score = float("nan")
+        score = float("nan")  # refused just below, with the text as given
     if not SCORE_RANGE[0] <= score <= SCORE_RANGE[1]:
         raise InputError(f"{where}: field 'score' = {row['score']!r}: must be a number from 1 to 5")
     return {"date": month_text(month), "body": body, "parameter": parameter, "score": score}

@@ -14,12 +14,15 @@ import select
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, Protocol, TypeVar
 
 from ..errors import InputError
 
 CONNECT_TIMEOUT = "10s"  # how long to try reaching a Dask scheduler
+#: A local cluster's HTTP servers serve only the health check: no dashboard, no cluster pages.
+HEALTH_ONLY = {"distributed.scheduler.http.routes": ["distributed.http.health"],
+               "distributed.worker.http.routes": ["distributed.http.health"]}
 J = TypeVar("J")
 R = TypeVar("R")
 
@@ -47,7 +50,7 @@ class Serial:
 
     workers = 1
 
-    def map_unordered(self, fn, jobs):
+    def map_unordered(self, fn: Callable[[J], R], jobs: Iterable[J]) -> Iterator[R]:
         for job in jobs:
             yield fn(job)
 
@@ -70,7 +73,7 @@ class LocalProcesses:
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
                                          initializer=_die_with, initargs=(os.getpid(),))
 
-    def map_unordered(self, fn, jobs):
+    def map_unordered(self, fn: Callable[[J], R], jobs: Iterable[J]) -> Iterator[R]:
         yield from _bounded(lambda job: self._pool.submit(fn, job), jobs, 2 * self.workers,
                             lambda pending: wait(pending, return_when=FIRST_COMPLETED)[0])
 
@@ -84,6 +87,11 @@ class LocalProcesses:
 class Dask:
     """A Dask distributed cluster: an existing scheduler's address, or a local cluster of n workers
     (one process, one thread each) bound to 127.0.0.1.
+
+    A local cluster has no web dashboard (``dashboard_address=None``). Dask's scheduler still runs
+    an HTTP server (on 127.0.0.1, port 8787 or the next free one); its routes are cut to the health
+    check (``distributed.scheduler.http.routes``), so it shows nothing about the sweep. A remote
+    ``scheduler`` must be trusted: jobs and results travel to and from it pickled (docs/sweeps.md).
     """
 
     def __init__(self, scheduler: str | None = None, local_workers: int | None = None) -> None:
@@ -94,32 +102,43 @@ class Dask:
         self._cluster = None
         if scheduler:
             try:
-                self._client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+                self._client = Client(scheduler, timeout=CONNECT_TIMEOUT)  # type: ignore[no-untyped-call]
             except (OSError, TimeoutError, ValueError) as exc:
                 raise InputError(f"field '--scheduler' = {scheduler!r}: cannot connect "
                                  f"({exc.__class__.__name__}); give tcp://HOST:PORT of a running "
                                  "dask scheduler") from None
         else:
-            self._cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True,
-                                         host="127.0.0.1", dashboard_address=None,
-                                         silence_logs=logging.ERROR)
-            self._client = Client(self._cluster)
-        self.address = self._client.scheduler.address
+            import dask
+
+            with dask.config.set(HEALTH_ONLY):  # read by the scheduler and (via the nannies) workers
+                self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                    n_workers=local_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                    dashboard_address=None, silence_logs=logging.ERROR)
+            self._client = Client(self._cluster)  # type: ignore[no-untyped-call]
+        self.address = str(getattr(self._client.scheduler, "address", scheduler))
         self.workers = max(1, len(self._client.scheduler_info(n_workers=-1)["workers"]))
 
-    def map_unordered(self, fn, jobs):
+    def map_unordered(self, fn: Callable[[J], R], jobs: Iterable[J]) -> Iterator[R]:
         from distributed import wait as dask_wait
 
+        def wait_some(pending: set[Any]) -> set[Any]:
+            done: set[Any] = dask_wait(list(pending),  # type: ignore[no-untyped-call]
+                                       return_when="FIRST_COMPLETED").done
+            return done
+
         yield from _bounded(lambda job: self._client.submit(fn, job, pure=False), jobs,
-                            2 * self.workers,
-                            lambda pending: dask_wait(list(pending), return_when="FIRST_COMPLETED").done)
+                            2 * self.workers, wait_some)
 
     def describe(self) -> dict[str, Any]:
-        return {"kind": "dask", "scheduler": self.address, "workers": self.workers,
+        info: dict[str, Any] = {"kind": "dask", "scheduler": self.address, "workers": self.workers,
                 "local_cluster": self._cluster is not None}
+        if self._cluster is not None:
+            port = self._client.scheduler_info().get("services", {}).get("dashboard")
+            info["http"] = f"127.0.0.1:{port} (health check only; web dashboard off)"
+        return info
 
     def close(self) -> None:
-        self._client.close()
+        self._client.close()  # type: ignore[no-untyped-call]
         if self._cluster is not None:
             self._cluster.close()
 
@@ -145,10 +164,12 @@ def _die_with(driver: int) -> None:
     threading.Thread(target=watch, name="hta-sim-driver-watch", daemon=True).start()
 
 
-def _bounded(submit: Callable[[Any], Future], jobs: Iterable[Any], in_flight: int,
-             wait_some: Callable[[set], set]) -> Iterator[Any]:
-    """Keep at most ``in_flight`` jobs submitted; yield results as they finish."""
-    it, pending = iter(jobs), set()
+def _bounded(submit: Callable[[Any], Any], jobs: Iterable[Any], in_flight: int,
+             wait_some: Callable[[set[Any]], Iterable[Any]]) -> Iterator[Any]:
+    """Keep at most ``in_flight`` jobs submitted (futures of either kind); yield results as they
+    finish.
+    """
+    it, pending = iter(jobs), set[Any]()
     for job in it:
         pending.add(submit(job))
         if len(pending) >= in_flight:

@@ -5,20 +5,23 @@ write each result as it comes back, with a progress bar and a manifest.
 from __future__ import annotations
 
 import math
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from tqdm.auto import tqdm
 
+from ..outfolder import check_writable
 from ..provenance import manifest
 from . import design as design_mod
 from . import executors
 from .batch import Job, run_job
 from .outcomes import Plan
 from .spec import SweepSpec
-from .store import Store
+from .store import Check, Store
 
 
 def points_per_chunk(spec: SweepSpec) -> int:
@@ -42,7 +45,7 @@ def jobs(spec: SweepSpec, points: pd.DataFrame, chunks: list[int]) -> Iterator[J
 
 def run_sweep(spec: SweepSpec, workers: int | None = None, scheduler: str | None = None,
               dask_local: int | None = None, resume: bool = False, progress: bool = True,
-              out: str | Path | None = None) -> Path:
+              out: str | Path | None = None, max_memory: int | None = None) -> Path:
     """Run a sweep into ``out`` (default: the spec's ``out``); returns the folder.
 
     Everything that can be refused is checked before anything is written. Local worker processes
@@ -54,42 +57,88 @@ def run_sweep(spec: SweepSpec, workers: int | None = None, scheduler: str | None
         store.check_resume(digest)
     else:
         store.check_new()
+    check_writable(store.root)  # a read-only place fails now, not after the design is drawn
+    check_memory(spec, workers, scheduler, dask_local, max_memory)
     design = design_mod.build(spec)
     per = points_per_chunk(spec)
     chunks = chunk_count(spec, design.size)
-    done = store.done() if resume else set()
-    todo = [c for c in range(chunks) if c not in done]
 
-    def runs_in(cs: list[int] | set[int]) -> int:
+    def runs_in(cs: Iterable[int]) -> int:
         return sum(min(per, design.size - c * per) for c in cs) * spec.replicates
 
     executor = executors.make(workers, scheduler, dask_local)
     try:
-        store.create()
-        store.clean()
-        if not (store.root / "design.parquet").exists():
-            store.write_design(_design_table(design))
         info = _manifest(spec, design, chunks, digest, executor.describe(), "running")
-        store.write_manifest(info)
+        found = _open(store, design, chunks, info, resume)
+        described = executor.describe()
+        if "http" in described:  # a local Dask cluster: say where its (dashboard-less) server is
+            print(f"hta-sim: local Dask cluster at {described['scheduler']}; its HTTP server "
+                  f"{described['http']}", file=sys.stderr)
+        for line in found.report():
+            print(f"hta-sim: {store.root}: {line}", file=sys.stderr)
+        todo = [c for c in range(chunks) if c not in found.done]
+        written: set[int] = set()
         started, worker_cpu = time.perf_counter(), 0.0
-        with tqdm(total=runs_in(range(chunks)), initial=runs_in(done), unit="run", disable=not progress,
-                  desc=spec.name, smoothing=0.1) as bar:
+        with tqdm(total=runs_in(range(chunks)), initial=runs_in(found.done), unit="run",
+                  disable=not progress, desc=spec.name, smoothing=0.1) as bar:
             for result in executor.map_unordered(run_job, jobs(spec, design.points, todo)):
                 store.write_chunk(result.chunk, result.runs, result.trajectories)
+                written.add(result.chunk)
                 worker_cpu += result.cpu_seconds
                 bar.update(len(result.runs))
         elapsed = time.perf_counter() - started
     finally:
         executor.close()
-    complete = store.done() >= set(range(chunks))
+    complete = found.done | written >= set(range(chunks))
     info["status"] = "complete" if complete else "incomplete"
     info["sweep"]["this_invocation"] = {
         "chunks_run": len(todo), "runs": runs_in(todo), "seconds": round(elapsed, 3),
         "runs_per_second": round(runs_in(todo) / max(elapsed, 1e-9), 1),
         # CPU the workers spent on chunks: with n workers on n free cores, close to n x seconds
-        "worker_cpu_seconds": round(worker_cpu, 3)}
+        "worker_cpu_seconds": round(worker_cpu, 3),
+        "ignored_files": found.ignored}
     store.write_manifest(info)
     return store.root
+
+
+def _open(store: Store, design: design_mod.Design, chunks: int, info: dict[str, Any],
+          resume: bool) -> Check:
+    """A new folder built whole, or an existing one verified: its design and every chunk."""
+    if not (resume and store.manifest_path.exists()):
+        store.initialise(_design_table(design), info)
+        return Check()
+    store.load()
+    store.clean()
+    notes = []
+    if not store.design_ok():  # the design is a function of the spec: draw it again
+        store.rewrite_design(_design_table(design))
+        notes.append("design.parquet was missing or corrupt (checksum differs): written again")
+    store.write_manifest(info)
+    checked = store.check(chunks)
+    checked.notes[:0] = notes
+    return checked
+
+
+def check_memory(spec: SweepSpec, workers: int | None, scheduler: str | None,
+                 dask_local: int | None, max_memory: int | None) -> None:
+    """Refuse, before the design is drawn, a sweep whose design or chunks would not fit in memory.
+
+    Counted: the driver's design and one chunk per local worker (a remote cluster's workers are
+    its own machines: one chunk is counted, for the driver's share of results).
+    """
+    import numpy as np
+
+    from .. import budget
+    from ..params import layout_of, roster_of
+
+    n = 1 if scheduler else (dask_local or workers or executors.cores())
+    plan = Plan(spec.outcomes, layout_of(spec.base, roster_of(spec.base)))
+    row = budget.array_bytes(*plan.recorders(np.arange(1)).parts)
+    points = design_mod.size(spec)
+    chunk = points_per_chunk(spec) * spec.replicates
+    need = budget.sweep_bytes(spec.base, points, len(spec.parameters), chunk, n, row)
+    budget.check(need, max_memory, f"sweep {spec.name!r} ({points} design points, {n} worker(s) of "
+                 f"{chunk} runs a chunk)")
 
 
 def _design_table(design: design_mod.Design) -> pd.DataFrame:
@@ -101,9 +150,8 @@ def _design_table(design: design_mod.Design) -> pd.DataFrame:
 
 
 def _manifest(spec: SweepSpec, design: design_mod.Design, chunks: int, digest: str,
-              executor: dict, status: str) -> dict:
-    from ..engine import roster_of
-    from ..params import layout_of
+              executor: dict[str, Any], status: str) -> dict[str, Any]:
+    from ..params import layout_of, roster_of
 
     plan = Plan(spec.outcomes, layout_of(spec.base, roster_of(spec.base)))
     sweep = {

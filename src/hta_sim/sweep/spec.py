@@ -11,30 +11,35 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+if TYPE_CHECKING:
+    from pydantic_core import InitErrorDetails
 
 from ..calendar import month_text, parse_month
 from ..errors import InputError
 from ..outcomes import DIP_MONTHS
 from ..params import _leaves, layout_of, roster_of
 from ..recorder import RULES
-from ..scenario import Month, Scenario, _one_line
+from ..scenario import Month, Scenario, _one_line, parse_toml
 from ..scenario import load as load_scenario
 
 #: Leaves a sweep may not vary: they fix the shape of a batch (state arrays, the calendar).
 #: Fields that shape a batch's arrays or roster, so every run of a sweep must share them.
 STRUCTURAL = frozenset({"initiatives.slots", "new_partners.enabled", "new_partners.count"})
 Value = bool | int | float | str
+MAX_SEED = 2**63 - 1  # seeds are stored as int64 (the tables' seed column)
 NONE = "none"  # how a spec writes "no date" for an optional month (secretariat.funding_ends)
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Strict like a scenario: no unknown keys, no coercion between types, finite numbers only."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Parameter(_Section):
@@ -65,7 +70,7 @@ class Design(_Section):
     samples: Annotated[int, Field(ge=1, le=10_000_000)] = 64  # N: lhs points, sobol base, morris paths
     second_order: bool = True  # sobol: also second-order indices (N * (2D + 2) points, else N * (D + 2))
     levels: Annotated[int, Field(ge=2, le=1000)] = 4  # morris grid levels; grid points on each range
-    seed: Annotated[int, Field(ge=0)] | None = None  # the design's own seed; default: the sweep's seed
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] | None = None  # own seed; default: the sweep's
 
     @model_validator(mode="after")
     def _power_of_two(self) -> Design:
@@ -96,7 +101,7 @@ class SweepSpec(_Section):
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")] = "sweep"
     description: str = ""
     scenario: str = "baseline"  # a preset name, or a scenario TOML (relative to the spec file)
-    seed: Annotated[int, Field(ge=0)] = 0
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 0
     replicates: Annotated[int, Field(ge=1, le=100_000)] = 10
     common_random_numbers: bool = True  # replicate r of every point draws stream r
     chunk_runs: Annotated[int, Field(ge=1, le=1_000_000)] = 1000  # runs per output file (and batch)
@@ -111,7 +116,7 @@ class SweepSpec(_Section):
         names = [p.name for p in self.parameters]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
-            raise ValueError(f"parameters named twice: {dup}")
+            raise ValueError(f"field 'parameters' names {dup[0]!r} twice; each parameter once")
         return self
 
     @cached_property
@@ -133,13 +138,12 @@ def load_spec(path: str | Path, overrides: dict[str, Any] | None = None) -> Swee
     path = Path(path)
     label = f"sweep spec {path}"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{label}: file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{label}: cannot be read ({exc.__class__.__name__})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{label}: not valid TOML ({exc})") from None
+    data = parse_toml(text, label)  # bad TOML or nesting too deep: one line
     data.pop("base_dir", None)
     data.update(overrides or {})
     return from_dict(data, label, base_dir=str(path.parent))
@@ -161,13 +165,37 @@ def from_dict(data: dict[str, Any], label: str = "sweep spec", base_dir: str = "
 def _spec_line(exc: ValidationError) -> str:
     """One line for a schema error, with list positions written as [i] (parameters[2].low)."""
     err = exc.errors(include_url=False)[0]
+    if not err["loc"] and err["type"] == "value_error":  # a whole-spec check names its field
+        return str(err["msg"]).removeprefix("Value error, ")
     field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
     if err["type"] == "extra_forbidden":
         return f"field {field!r} is unknown; see docs/sweeps.md for the allowed fields"
     if isinstance(err.get("input"), dict) and err["type"] != "missing":
         return f"field {field!r}: {err['msg'].removeprefix('Value error, ')}"
-    return _one_line(ValidationError.from_exception_data(exc.title, [
-        {k: v for k, v in err.items() if k in ("type", "input", "ctx")} | {"loc": (field,)}]))
+    detail = cast("InitErrorDetails", {k: v for k, v in err.items() if k in ("type", "input", "ctx")}
+                  | {"loc": (field,)})
+    return _one_line(ValidationError.from_exception_data(exc.title, [detail]))
+
+
+def _check_parameter(base: Scenario, leaves: dict[str, Any], p: Parameter, where: str) -> None:
+    """One parameter against the scenario: a sweepable field, and every value one it accepts."""
+    if p.name not in leaves or p.name in STRUCTURAL or not _is_number(leaves[p.name]):
+        raise InputError(f"{where}.name' = {p.name!r}: not a sweepable scenario field; give a "
+                         "number, switch, policy or month, e.g. 'results_lag.weight' (docs/sweeps.md)")
+    kind = kind_of(base, p.name)
+    if p.values is None and kind not in ("float", "int"):
+        raise InputError(f"{where}': {p.name!r} is a {kind}; give values, not low and high")
+    if p.values is not None:
+        tried: list[tuple[str, Value]] = [(f"values[{k}]", v) for k, v in enumerate(p.values)]
+    else:
+        low, high = float(p.low or 0.0), float(p.high or 0.0)  # both set: the schema checked
+        if kind == "int" and not (low.is_integer() and high.is_integer()):
+            raise InputError(f"{where}': {p.name!r} takes whole numbers; low and high must be whole")
+        # a whole-number range: its ends as the integers the field stores
+        tried = [("low", int(low)), ("high", int(high))] if kind == "int" else \
+            [("low", low), ("high", high)]
+    for field, value in tried:
+        canonical(base, p.name, value, f"{where}.{field}'")
 
 
 def check(spec: SweepSpec, label: str = "sweep spec") -> None:
@@ -176,20 +204,7 @@ def check(spec: SweepSpec, label: str = "sweep spec") -> None:
     layout = layout_of(base, roster_of(base))
     leaves = _leaves(base, layout.start)
     for i, p in enumerate(spec.parameters):
-        where = f"{label}: field 'parameters[{i}]"
-        if p.name not in leaves or p.name in STRUCTURAL or not _is_number(leaves[p.name]):
-            raise InputError(f"{where}.name' = {p.name!r}: not a sweepable scenario field; give a "
-                             "number, switch, policy or month, e.g. 'results_lag.weight' (docs/sweeps.md)")
-        kind = kind_of(base, p.name)
-        if p.values is None and kind not in ("float", "int"):
-            raise InputError(f"{where}': {p.name!r} is a {kind}; give values, not low and high")
-        if p.values is None and kind == "int" and not (float(p.low).is_integer()
-                                                       and float(p.high).is_integer()):
-            raise InputError(f"{where}': {p.name!r} takes whole numbers; low and high must be whole")
-        tried = [("low", p.low), ("high", p.high)] if p.values is None else \
-            [(f"values[{k}]", v) for k, v in enumerate(p.values)]
-        for field, value in tried:
-            canonical(base, p.name, value, f"{where}.{field}'")
+        _check_parameter(base, leaves, p, f"{label}: field 'parameters[{i}]")
     o = spec.outcomes
     first, last = layout.start, layout.start + layout.steps - 1
     for field in ("engagement_dates", "homes_dates", "initiative_taking_dates", "pulse_dates"):
@@ -253,7 +268,7 @@ def kind_of(base: Scenario, name: str) -> str:
     return "int" if isinstance(value, int) else "float"
 
 
-def canonical(base: Scenario, name: str, value: Value, where: str) -> Any:
+def canonical(base: Scenario, name: str, value: Value | None, where: str) -> Any:
     """The value as the scenario stores it (validated); raises one line if the scenario refuses it."""
     if kind_of(base, name) == "month" and value == NONE:
         value = None
