@@ -189,3 +189,18 @@ def test_the_readme_quotes_the_committed_hindcast():
     assert f"error {sign}{abs(worst['error_at_best_pct'])} %, {worst['year']}" in readme
     w = Scenario().world
     assert (w.inflow_level, w.inflow_growth) == (worst["level"], worst["growth"])
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"world.start": "2016-02"}, "world.start"),
+    ({"world.start": "1900-01"}, "world.start"),
+    ({"world.data_end": "2030-01"}, "world.data_end"),
+    ({"world.inflow_since": "2005-01"}, "world.inflow_since"),
+    ({"world.inflow_path": "up"}, "world.inflow_path"),
+    ({"world.exit_new": 1.5}, "world.exit_new"),
+])
+def test_bad_world_dates_and_values_are_refused_naming_the_field(changes, field):
+    from hta_sim.errors import InputError
+
+    with pytest.raises(InputError, match=field.replace(".", r"\.")):
+        Scenario().with_changes(changes)

@@ -56,10 +56,7 @@ class Layout:
 def layout_of(scenario: Scenario, roster: Roster) -> Layout:
     start = parse_month(scenario.time.start)
     steps = parse_month(scenario.time.end) - start + 1
-    world_start = parse_month(scenario.world.start)
-    if world_start > start:
-        raise InputError(f"scenario field 'world.start' = {scenario.world.start!r}: must be on or before "
-                         f"time.start ({scenario.time.start}); the world runs before the alliance")
+    world_start = parse_month(scenario.world.start)  # the schema holds it at or before time.start
     pulses = sorted({parse_month(d) - start for d in scenario.time.pulse_dates})
     if any(s < 0 or s >= steps for s in pulses):
         raise InputError(f"scenario field 'time.pulse_dates' = {scenario.time.pulse_dates}: "

@@ -486,8 +486,32 @@ def _dates(scenario: Scenario) -> list[tuple[str, str | None, bool]]:
     return found
 
 
+def _world_problem(scenario: Scenario) -> str | None:
+    """The world's dates, checked: one line, or None.
+
+    Its start opens the horizon (the earliest simulated month) no later than the alliance's start;
+    the inflow's dates lie inside that horizon.
+    """
+    t, w = scenario.time, scenario.world
+    first, start, last = parse_month(w.start), parse_month(t.start), parse_month(t.end)
+    if first > start:
+        return (f"field 'world.start' = {json.dumps(w.start)}: must be at most {t.start} (time.start): "
+                "the world runs before the alliance")
+    if last - first + 1 > MAX_MONTHS:
+        return (f"field 'world.start' = {json.dumps(w.start)}: the horizon {w.start} to {t.end} has "
+                f"{last - first + 1} months; at most {MAX_MONTHS} are allowed")
+    for field, month in (("world.data_end", w.data_end), ("world.inflow_since", w.inflow_since)):
+        if not first <= parse_month(month) <= last:
+            return (f"field {field!r} = {json.dumps(month)}: must lie between {w.start} and {t.end}, "
+                    "inside the world's horizon (world.start to time.end)")
+    return None
+
+
 def date_problem(scenario: Scenario) -> str | None:
     """The first date that falls outside the run's horizon, as one line, or None."""
+    world = _world_problem(scenario)
+    if world:
+        return world
     t = scenario.time
     first, last = parse_month(t.start), parse_month(t.end)
     for field, month, since in _dates(scenario):

@@ -123,7 +123,7 @@ class WorldStream:
             state["state"]["key"] = key
             philox.state = state
             raw[r] = philox.random_raw(n)
-        u = (raw >> np.uint64(11)) * (1.0 / 9007199254740992.0) + OPEN
+        u: Array = ((raw >> np.uint64(11)) * (1.0 / 9007199254740992.0)).astype(np.float64) + OPEN
         return u.reshape(len(self.keys), 12, len(WORLD_PURPOSES), self.cells)
 
 

@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
@@ -35,15 +36,15 @@ class Counts:
 
 
 @cache
-def _raw() -> dict[str, dict[str, object]]:
+def _raw() -> dict[str, Any]:  # a TOML table of tables, as read
     text = resources.files("hta_sim.data").joinpath("homelessness.toml").read_text("utf-8")
     return tomllib.loads(text)
 
 
 def counts() -> Counts:
     c = _raw()["counts"]
-    by_band = np.array([c[band] for band in BANDS], dtype=np.int64).T  # type: ignore[index]
-    return Counts(years=tuple(c["years"]), by_band=by_band)  # type: ignore[arg-type]
+    by_band = np.array([c[band] for band in BANDS], dtype=np.int64).T
+    return Counts(years=tuple(c["years"]), by_band=by_band)
 
 
 def municipality_shares() -> Array:
@@ -54,11 +55,11 @@ def municipality_shares() -> Array:
     2015-17 counts.
     """
     m = _raw()["municipalities"]
-    named = list(m["names"])  # type: ignore[call-overload]
+    named = list(m["names"])
     national = counts()
     shares = np.zeros(len(MUNICIPALITIES))
     for year in (2015, 2017):
-        values = np.array(m[f"count_{year}"], dtype=float)  # type: ignore[index]
+        values = np.array(m[f"count_{year}"], dtype=float)
         shares[[MUNICIPALITIES.index(n) for n in named]] += values / national.year(year).sum() / 2
     shares[MUNICIPALITIES.index("rest")] = 1.0 - shares.sum()
     return shares
@@ -80,8 +81,8 @@ def spell_rates() -> dict[str, float]:
     exit_new + to_long = (a - 1) / (12 s), and the long stage balances at exit_long = to_long s / (1 - s).
     """
     sp = _raw()["spells"]
-    s = float(sp["share_under_a_year_2015"])  # type: ignore[arg-type]
-    a = float(sp["prevalence_to_count_2015"])  # type: ignore[arg-type]
+    s = float(sp["share_under_a_year_2015"])
+    a = float(sp["prevalence_to_count_2015"])
     to_long = 1.0 / 12.0
     leave_new = (a - 1.0) / 12.0 / s  # new spells a month per person counted, over those in new spells
     return {"to_long": to_long, "exit_long": to_long * s / (1.0 - s), "exit_new": leave_new - to_long}
@@ -91,4 +92,4 @@ def return_rate() -> float:
     """A month's chance that a young person housed returns to homelessness: 90 % kept their home
     in Copenhagen's youth housing project, read as over a year."""
     r = _raw()["returns"]
-    return float(1.0 - float(r["kept_share"]) ** (1.0 / 12.0))  # type: ignore[arg-type]
+    return float(1.0 - float(r["kept_share"]) ** (1.0 / 12.0))

@@ -36,7 +36,9 @@ class GridPosterior:
 
     @property
     def best(self) -> pd.Series:
-        return self.candidates.loc[self.candidates["sse"].idxmin()]
+        """The candidate with the smallest squared error (the grid's mode)."""
+        row: pd.Series = self.candidates.iloc[int(np.argmin(self.candidates["sse"].to_numpy()))]
+        return row
 
     def draws(self, n: int, rng: np.random.Generator) -> pd.DataFrame:
         """``n`` (level, growth) pairs drawn from the grid by weight, jittered within their cell."""

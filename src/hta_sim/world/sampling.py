@@ -81,7 +81,8 @@ def poisson(u: Array, lam: Array) -> Codes:
 def _normal(u: Array, mean: Array, sd: Array, n: Codes | None) -> Codes:
     k = np.floor(mean + sd * ndtri(u) + 0.5)
     k = np.maximum(k, 0.0) if n is None else np.clip(k, 0.0, n)
-    return k.astype(np.int64)
+    counts: Codes = k.astype(np.int64)
+    return counts
 
 
 def _walk_binomial(u: Array, n: Codes, ratio: Array, pmf: Array) -> Codes:
