@@ -92,10 +92,12 @@ def all_grants(s: Scenario) -> list[Grant]:
             pieces.append(g)
             continue
         after = max(g.start, more.start)
+        # a grant that ends before the lever starts leaves the later pieces empty: [after, after)
+        after_end = g.end if g.end is None or g.end >= after else after
         before_end = more.start if g.end is None else min(g.end, more.start)
         pieces.append(g.model_copy(update={"end": before_end}))
         pieces.append(g.model_copy(update={"start": after, "mdkk_per_year": g.mdkk_per_year * (1 - share)}))
-        pieces += [Grant(partner=f, purpose="initiatives", start=after, end=g.end,
+        pieces += [Grant(partner=f, purpose="initiatives", start=after, end=after_end,
                          mdkk_per_year=g.mdkk_per_year * share / len(more.partners))
                    for f in more.partners]
     pieces += [Grant(partner=f, purpose="initiatives", mdkk_per_year=own, start=more.start)
