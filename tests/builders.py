@@ -32,8 +32,8 @@ from hta_sim.parameters import Params
 from hta_sim.params import Layout, compile_params
 from hta_sim.roster import Roster, load_roster
 from hta_sim.scenario import Scenario
-from hta_sim.state import State
-from hta_sim.streams import Draws
+from hta_sim.state import State, initial_state
+from hta_sim.streams import WORLD_PURPOSES, Draws, WorldStream
 from hta_sim.vocabulary import (
     BANDS,
     EFFORT,
@@ -44,10 +44,11 @@ from hta_sim.vocabulary import (
     STAGE,
     YOUTH_STATES,
 )
+from hta_sim.world import population
 from hta_sim.world.population import FLOWS
 
-__all__ = ["EFFORT", "QUIET", "RUNG", "STAGE", "compiled", "draws_over", "effort", "month", "params",
-           "state", "with_values"]
+__all__ = ["EFFORT", "QUIET", "RUNG", "STAGE", "QuietWorld", "begin", "compiled", "draws_over", "effort",
+           "month", "params", "state", "with_values"]
 
 ROSTER_FILE = Path(__file__).parent / "data" / "roster_small.toml"
 #: The largest double below 1: a uniform draw that no probability below 1 exceeds.
@@ -176,7 +177,23 @@ def draws_over(months: int, reps: int = 1, partners: int = 3, slots: int = 2, **
               "engagement": (R, T, P), "ladder": (R, T, P), "lead": (R, T, P), "engagement0": (R, P)}
     normal = {"engagement", "engagement0"}
     return Draws(**{name: _uniform(draws.get(name, 0.0 if name in normal else QUIET), shape)
-                    for name, shape in shapes.items()})
+                    for name, shape in shapes.items()}, world=QuietWorld(R))
+
+
+class QuietWorld(WorldStream):
+    """A world whose every draw is the smallest uniform: no arrivals, exits, ageing or returns."""
+
+    def __init__(self, reps: int) -> None:
+        super().__init__(keys=np.zeros((reps, 2), dtype=np.uint64), cells=population.CELLS)
+
+    def month(self, w: int) -> np.ndarray:
+        return np.full((len(self.keys), len(WORLD_PURPOSES), self.cells), 2.0**-1000)
+
+
+def begin(layout: Layout, p: Params, reps: int = 1, slots: int = 2) -> State:
+    """A State as the engine starts it (the world seeded from the 2007 count), on the small roster."""
+    return initial_state(roster(), reps, slots, p.secretariat.mix, population.initial_youth(reps),
+                         len(FLOWS), len(layout.census_steps))
 
 
 def effort(reps: int = 1, **fte: float) -> np.ndarray:
