@@ -79,7 +79,7 @@ def test_a_grant_that_ends_before_the_other_funders_start_leaves_their_pieces_em
              "start": "2016-01", "end": "2016-06"}
     for enabled in (False, True):
         sc = Scenario().with_changes({"funding.grants": [grant], "more_funders.enabled": enabled})
-        layout, p = compile_params([sc], roster_of(sc))
+        _, p = compile_params([sc], roster_of(sc))
         # the grant's own piece runs Jan-May 2016; the founder's later piece and the other funders'
         # shares start at the lever (2019-01, step 36) and end no later: they never run
         assert p.funding.start[0, :5].tolist() == [0.0, 36.0, 36.0, 36.0, 36.0]
