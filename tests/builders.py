@@ -32,12 +32,23 @@ from hta_sim.parameters import Params
 from hta_sim.params import Layout, compile_params
 from hta_sim.roster import Roster, load_roster
 from hta_sim.scenario import Scenario
-from hta_sim.state import State
-from hta_sim.streams import Draws
-from hta_sim.vocabulary import EFFORT, EFFORTS, PULSE_PARAMETERS, RUNG, STAGE
+from hta_sim.state import State, initial_state
+from hta_sim.streams import WORLD_PURPOSES, Draws, WorldStream
+from hta_sim.vocabulary import (
+    BANDS,
+    EFFORT,
+    EFFORTS,
+    MUNICIPALITIES,
+    PULSE_PARAMETERS,
+    RUNG,
+    STAGE,
+    YOUTH_STATES,
+)
+from hta_sim.world import population
+from hta_sim.world.population import FLOWS
 
-__all__ = ["EFFORT", "QUIET", "RUNG", "STAGE", "compiled", "draws_over", "effort", "month", "params",
-           "state", "with_values"]
+__all__ = ["EFFORT", "QUIET", "RUNG", "STAGE", "QuietWorld", "begin", "compiled", "draws_over", "effort",
+           "month", "params", "state", "with_values"]
 
 ROSTER_FILE = Path(__file__).parent / "data" / "roster_small.toml"
 #: The largest double below 1: a uniform draw that no probability below 1 exceeds.
@@ -53,10 +64,12 @@ ALLIANCE_FIELDS = ("build", "build_gain", "barrier", "unshown", "visible", "visi
 SLOT_FIELDS = ("stage", "progress", "size", "lead", "pooled")
 MASKS = frozenset({"active", "board", "ab", "municipality_mask", "initiator_mask", "candidate_mask",
                    "left", "pooled"})
-CODES = frozenset({"rung", "phase", "stage", "lead"})
+#: The world's arrays (replicate, youth state or flow or count, municipality, band): whole people.
+WORLD_FIELDS = {"youth": len(YOUTH_STATES), "youth_flows": len(FLOWS), "census": 0}
+CODES = frozenset({"rung", "phase", "stage", "lead", *WORLD_FIELDS})
 DEFAULTS: dict[str, float] = {"lead": -1, "size": 1.0, "scores": np.nan}
 
-_KNOWN = (*PARTNER_FIELDS, *ALLIANCE_FIELDS, *SLOT_FIELDS, "mix", "scores")
+_KNOWN = (*PARTNER_FIELDS, *ALLIANCE_FIELDS, *SLOT_FIELDS, "mix", "scores", *WORLD_FIELDS)
 if set(_KNOWN) != {f.name for f in dataclasses.fields(State)}:  # a new State field needs a shape here
     raise RuntimeError("tests/builders.py does not know every State field")
 
@@ -71,6 +84,8 @@ def _shape(name: str, reps: int, partners: int, slots: int) -> tuple[int, ...]:
         return (R, K)
     if name == "mix":
         return (R, len(EFFORTS))
+    if name in WORLD_FIELDS:
+        return (R, WORLD_FIELDS[name], len(MUNICIPALITIES), len(BANDS))
     return (R, 2, len(PULSE_PARAMETERS))  # scores
 
 
@@ -162,7 +177,23 @@ def draws_over(months: int, reps: int = 1, partners: int = 3, slots: int = 2, **
               "engagement": (R, T, P), "ladder": (R, T, P), "lead": (R, T, P), "engagement0": (R, P)}
     normal = {"engagement", "engagement0"}
     return Draws(**{name: _uniform(draws.get(name, 0.0 if name in normal else QUIET), shape)
-                    for name, shape in shapes.items()})
+                    for name, shape in shapes.items()}, world=QuietWorld(R))
+
+
+class QuietWorld(WorldStream):
+    """A world whose every draw is the smallest uniform: no arrivals, exits, ageing or returns."""
+
+    def __init__(self, reps: int) -> None:
+        super().__init__(keys=np.zeros((reps, 2), dtype=np.uint64), cells=population.CELLS)
+
+    def month(self, w: int) -> np.ndarray:
+        return np.full((len(self.keys), len(WORLD_PURPOSES), self.cells), 2.0**-1000)
+
+
+def begin(layout: Layout, p: Params, reps: int = 1, slots: int = 2) -> State:
+    """A State as the engine starts it (the world seeded from the 2007 count), on the small roster."""
+    return initial_state(roster(), reps, slots, p.secretariat.mix, population.initial_youth(reps),
+                         len(FLOWS), len(layout.census_steps))
 
 
 def effort(reps: int = 1, **fte: float) -> np.ndarray:

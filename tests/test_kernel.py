@@ -3,13 +3,12 @@ context; and one whole step's order on the small roster."""
 
 import numpy as np
 import pytest
-from builders import compiled, draws_over, effort, month, params, roster, state
+from builders import begin, compiled, draws_over, effort, month, params, state
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hta_sim import kernel
 from hta_sim.month import MonthContext
-from hta_sim.state import initial_state
 
 JOIN = {"trust_ladder.start_rung_initiator": 2, "trust_ladder.start_rung_board_joiner": 6,
         "trust_ladder.start_rung_ab_joiner": 5, "regulatory_barriers.initial": 0.5,
@@ -196,7 +195,7 @@ STEP = {"funding.grants": [{"partner": "bikubenfonden", "purpose": "secretariat"
 
 def test_one_step_joins_funds_erodes_and_measures_in_order():
     layout, p = compiled(STEP)
-    s = initial_state(roster(), 1, 2, p.secretariat.mix)
+    s = begin(layout, p)
     draws = draws_over(layout.steps, slots=2)
     m0 = kernel.step(s, p, layout, 0, draws)
     np.testing.assert_array_equal(s.active, [[True, False, True]])  # the small roster's initiators
@@ -216,5 +215,5 @@ def test_one_step_joins_funds_erodes_and_measures_in_order():
 @pytest.mark.parametrize("t", [0, 5])
 def test_a_step_returns_its_context(t):
     layout, p = compiled(STEP)
-    s = initial_state(roster(), 1, 2, p.secretariat.mix)
+    s = begin(layout, p)
     assert kernel.step(s, p, layout, t, draws_over(layout.steps)).step == t

@@ -12,6 +12,8 @@ from hta_sim.recorder import ALL, RULES, Recorder
 LAYOUT = Layout(start=parse_month("2016-01"), steps=3, pulse_steps=(1,), grant_partner=np.array([0]),
                 grant_secretariat=np.array([True]), pool_funders=np.array([0]))
 MIX = [0.25, 0.25, 0.125, 0.125, 0.125, 0.125]
+#: (states new, long, housed; six municipalities; two bands): 1 new and 2 long in every cell, 5 housed
+YOUTH = np.stack([np.full((6, 2), 1), np.full((6, 2), 2), np.full((6, 2), 5)])[None]
 
 
 def alliance(**values):
@@ -22,7 +24,8 @@ def alliance(**values):
         "money_given": [2.0, 0.5, 0.25], "cofinance_given": [1.0, 0.5, 0.0],
         "staff_given": [1.0, 2.0, 0.0], "knowledge_given": [0.25, 0.5, 0.0], "pool_budget": 0.5,
         "build": 0.625, "barrier": 0.25, "secretariat_staff": 3.0, "dominance": 0.75, "phase": 1,
-        "mix": MIX, "stage": [STAGE["idea"], STAGE["running"], STAGE["failed"]], "lead": [0, -1, 1]}
+        "mix": MIX, "stage": [STAGE["idea"], STAGE["running"], STAGE["failed"]], "lead": [0, -1, 1],
+        "youth": YOUTH}
     return state(slots=3, **{**start, **values})
 
 
@@ -41,6 +44,7 @@ EXPECTED = {
     "effort_strategy": 0.25, "effort_local_alliances": 0.25, "effort_data_collection": 0.125,
     "effort_campaign": 0.125, "effort_public_affairs": 0.125, "effort_fundraising": 0.125,
     "phase": 1,
+    "homeless_youth": 12 * (1 + 2),  # new and long spells in 6 x 2 cells; the housed are not homeless
 }
 
 

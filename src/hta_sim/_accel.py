@@ -109,3 +109,64 @@ def _compile():
         return out
 
     return row_sum, row_masked_mean, row_count, row_max, row_argmax
+
+
+@functools.cache
+def samplers():
+    """Compiled inversion walks for ``world.sampling``: the same arithmetic, element by element."""
+    import numba
+
+    @numba.njit(cache=True, nogil=True)
+    def walk_binomial(u, n, ratio, pmf):  # pragma: no cover - compiled
+        out = np.zeros(u.size, np.int64)
+        for i in range(u.size):
+            k, f, c = 0, pmf[i], pmf[i]
+            while True:
+                f = f * ((n[i] - k) / (k + 1.0) * ratio[i])
+                k += 1
+                c = c + f
+                if not (u[i] > c and k < n[i]):
+                    break
+            out[i] = k
+        return out
+
+    @numba.njit(cache=True, nogil=True)
+    def walk_poisson(u, lam, pmf):  # pragma: no cover - compiled
+        out = np.zeros(u.size, np.int64)
+        for i in range(u.size):
+            k, f, c = 0, pmf[i], pmf[i]
+            while True:
+                f = f * (lam[i] / (k + 1.0))
+                k += 1
+                c = c + f
+                if not (u[i] > c and f > 0.0):
+                    break
+            out[i] = k
+        return out
+
+    @numba.njit(cache=True, nogil=True)
+    def binomial_exact(u, n, p, exact_mean):  # pragma: no cover - compiled
+        """Counts where inversion applies; -1 marks elements left to the normal approximation."""
+        out = np.zeros(u.size, np.int64)
+        for i in range(u.size):
+            if n[i] <= 0:
+                continue
+            q = 1.0 - p[i]
+            first = q ** np.float64(n[i])
+            if not (n[i] * p[i] <= exact_mean and first > 0.0):
+                out[i] = -1
+                continue
+            if not u[i] > first:
+                continue
+            ratio = p[i] / q
+            k, f, c = 0, first, first
+            while True:
+                f = f * ((n[i] - k) / (k + 1.0) * ratio)
+                k += 1
+                c = c + f
+                if not (u[i] > c and k < n[i]):
+                    break
+            out[i] = k
+        return out
+
+    return walk_binomial, walk_poisson, binomial_exact

@@ -59,4 +59,5 @@ def _mesa_run(sc: Scenario, seed: int, replicate: int, tick: Callable[[int], obj
 def _results(sc: Scenario, seed: int, engine: str, recs: list[Recorder]) -> Results:
     traj = pd.concat([r.trajectories(sc.name, seed) for r in recs], ignore_index=True)
     pulse = pd.concat([r.pulse_table(sc.name) for r in recs], ignore_index=True)
-    return Results(sc, seed, engine, traj, pulse)
+    census = pd.concat([r.census_table(sc.name) for r in recs], ignore_index=True)
+    return Results(sc, seed, engine, traj, pulse, census=census)

@@ -74,16 +74,20 @@ def _measured(scenario_json: str, recorded: tuple[str, ...] | None,
     from .recorder import ALL, Recorder
     from .state import initial_state
     from .vocabulary import EFFORTS
+    from .world import population
 
     scenario = Scenario.model_validate_json(scenario_json, strict=False)
     roster = roster_of(scenario)
     layout = layout_of(scenario, roster)
     slots = scenario.initiatives.slots
-    state = initial_state(roster, 1, slots, np.full(len(EFFORTS), 1 / len(EFFORTS)))
-    noise = streams.draw(0, np.arange(1), layout.steps, slots, roster.slots, levers=True)
+    state = initial_state(roster, 1, slots, np.full(len(EFFORTS), 1 / len(EFFORTS)),
+                          population.initial_youth(1), len(population.FLOWS), len(layout.census_steps))
+    noise = streams.draw(0, np.arange(1), layout.steps, slots, roster.slots, levers=True,
+                         world_cells=population.CELLS)
     rec = Recorder(np.arange(1), layout, recorded or ALL, steps)
 
-    return array_bytes(state), array_bytes(noise), array_bytes(rec)
+    world_year = 12 * len(streams.WORLD_PURPOSES) * population.CELLS * 8  # the world's year in hand
+    return array_bytes(state), array_bytes(noise) + world_year, array_bytes(rec)
 
 
 def run_bytes(scenario: Scenario, replicates: int, chunk: int = 2000) -> int:

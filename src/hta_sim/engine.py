@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from . import kernel, streams
+from . import kernel, streams, world
 from .month import MonthContext
 from .parameters import Params
 from .params import Layout, check, compile_params, roster_of
@@ -20,9 +20,10 @@ from .recorder import MonthSink, Recorder
 from .roster import Roster
 from .scenario import Scenario
 from .state import State, initial_state
+from .world import population
 
-__all__ = ["DEFAULT_CHUNK", "advance", "check", "roster_of", "run", "run_chunk", "simulate_batch",
-           "start"]
+__all__ = ["DEFAULT_CHUNK", "advance", "begin", "check", "roster_of", "run", "run_chunk",
+           "simulate_batch", "start"]
 
 DEFAULT_CHUNK = 2000
 Replicates = npt.NDArray[np.int64]
@@ -39,9 +40,18 @@ def start(scenarios: Sequence[Scenario], roster: Roster, seed: int, replicates: 
     if any(s.initiatives.slots != slots for s in scenarios):
         raise ValueError("scenarios in one batch must share initiatives.slots")
     levers = any(s.development_pool.enabled or s.board_ownership.enabled for s in scenarios)
-    draws = streams.draw(seed, replicates, layout.steps, slots, roster.slots, levers, reuse)
-    state = initial_state(roster, len(replicates), slots, p.secretariat.mix)
-    return layout, p, draws, state
+    draws = streams.draw(seed, replicates, layout.steps, slots, roster.slots, levers, reuse,
+                         world_cells=population.CELLS)
+    return layout, p, draws, begin(roster, layout, p, draws, len(replicates), slots)
+
+
+def begin(roster: Roster, layout: Layout, p: Params, draws: streams.Draws, rows: int,
+          slots: int) -> State:
+    """The state at the alliance's step 0: everyone inactive, and the world run up to it."""
+    state = initial_state(roster, rows, slots, p.secretariat.mix, population.initial_youth(rows),
+                          len(population.FLOWS), len(layout.census_steps))
+    world.before_alliance(state, p, layout, draws)
+    return state
 
 
 def run_chunk(scenarios: Sequence[Scenario], roster: Roster, seed: int,

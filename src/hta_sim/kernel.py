@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from . import contributions, initiatives, phases, pulse, secretariat
+from . import contributions, initiatives, phases, pulse, secretariat, world
 from .arrays import masked_mean
 from .levers import advisory_board, new_partners, results_communication
 from .mechanisms import (
@@ -39,6 +39,7 @@ Mask = npt.NDArray[np.bool_]
 def step(s: State, p: Params, layout: Layout, t: int, draws: Draws) -> MonthContext:
     """Advance state ``s`` by month ``t`` in place; returns the month's context (pulse taken or not)."""
     m = MonthContext.of(layout, p, t, draws)
+    world.month(s, p, m)
     joining = _join(s, p, m)
     advisory_board.dissolve(s, p, m)
     board_ab_split.roles(s, p, m)

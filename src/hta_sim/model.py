@@ -97,6 +97,10 @@ class AllianceModel(mesa.Model):
         df = self.recorder.trajectories(self.scenario_def.name, self.seed_value)
         return df[df["step"] < self.month].reset_index(drop=True)
 
+    def census(self) -> pd.DataFrame:
+        """The national counts (week 6) taken so far, the world's years before the alliance too."""
+        return self.recorder.census_table(self.scenario_def.name)
+
     def pulse(self) -> pd.DataFrame:
         df = self.recorder.pulse_table(self.scenario_def.name)
         return df.dropna(subset=["score"]).reset_index(drop=True)

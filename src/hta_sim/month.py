@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from .arrays import Array
 from .parameters import Params
 from .params import Layout
 from .streams import Draws
@@ -25,11 +26,23 @@ class MonthContext:
     pulse_due: bool  # the pulse is measured at the end of this month
     after_pulse: bool  # the pulse was measured last month (the adaptive secretariat reads it)
     draws: Draws  # this month's random numbers
+    world: Array | None = None  # (R, purposes, cells): the world's draws this month
+    census_due: bool = False  # the national count is taken this month (week 6, February)
+    census_step: int = -1  # which of the run's counts it is
 
     @classmethod
     def of(cls, layout: Layout, p: Params, t: int, draws: Draws) -> MonthContext:
         return cls(step=t, associated=t >= p.time.association, pulse_due=t in layout.pulse_steps,
-                   after_pulse=(t - 1) in layout.pulse_steps, draws=draws.at(t))
+                   after_pulse=(t - 1) in layout.pulse_steps, draws=draws.at(t),
+                   world=_world(layout, t, draws), census_due=t in layout.census_steps,
+                   census_step=_census(layout, t))
+
+    @classmethod
+    def before_alliance(cls, layout: Layout, p: Params, t: int, draws: Draws) -> MonthContext:
+        """A month (t < 0) in which only the world runs: the alliance's draws are not read."""
+        return cls(step=t, associated=np.zeros_like(p.time.association, dtype=bool), pulse_due=False,
+                   after_pulse=False, draws=draws, world=_world(layout, t, draws),
+                   census_due=t in layout.census_steps, census_step=_census(layout, t))
 
     @property
     def split(self) -> npt.NDArray[np.bool_]:
@@ -39,3 +52,11 @@ class MonthContext:
     def reached(self, month: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
         """Whether a dated event (a step index per replicate, (R, 1)) has come by this month."""
         return self.step >= month
+
+
+def _world(layout: Layout, t: int, draws: Draws) -> Array | None:
+    return None if draws.world is None else draws.world.month(layout.prehistory + t)
+
+
+def _census(layout: Layout, t: int) -> int:
+    return layout.census_steps.index(t) if t in layout.census_steps else -1

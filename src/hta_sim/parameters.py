@@ -36,6 +36,7 @@ STRUCTURE = frozenset({
     "roster",  # the partners: roster.Roster
     "funding.grants",  # who pays and for what: Layout.grant_*; amounts and dates: funding.amount...
     "development_pool.funders", "more_funders.partners",  # who pays: Layout, params.all_grants
+    "world.start",  # the world's first month: Layout.world_start
 })
 #: Leaves computed from the structure rather than read from one field: each grant's amount and dates.
 DERIVED = frozenset({"funding.amount", "funding.start", "funding.end"})
@@ -73,6 +74,7 @@ class MechanismsValues:
     regulatory_barriers: Column  # switch: 1.0 on, 0.0 off
     peer_influence: Column  # switch: 1.0 on, 0.0 off
     stake: Column  # switch: 1.0 on, 0.0 off
+    returns_to_homelessness: Column  # switch: 1.0 on, 0.0 off
 
 
 @dataclasses.dataclass(frozen=True)
@@ -237,6 +239,23 @@ class FundingValues:
 
 
 @dataclasses.dataclass(frozen=True)
+class WorldValues:
+    """``[world]``: the young people the alliance exists for, a stock and its flows."""
+
+    data_end: Column  # month: step index (before the alliance's start: negative)
+    inflow_path: Column  # choice code: flat | trend
+    inflow_form: Column  # choice code: linear | exponential
+    inflow_since: Column  # month: step index (before the alliance's start: negative)
+    inflow_level: Column
+    inflow_growth: Column
+    share_18_24: Column
+    exit_new: Column
+    to_long: Column
+    exit_long: Column
+    return_rate: Column
+
+
+@dataclasses.dataclass(frozen=True)
 class DevelopmentPoolValues:
     """``[development_pool]``: a small development pool, run by the alliance, inviting proposals (seed §9)."""
 
@@ -321,6 +340,7 @@ class Params:
     secretariat: SecretariatValues
     initiatives: InitiativesValues
     funding: FundingValues
+    world: WorldValues
     development_pool: DevelopmentPoolValues
     advisory_board: AdvisoryBoardValues
     board_ownership: BoardOwnershipValues

@@ -26,6 +26,7 @@ from .scenario import Grant, Mix, Scenario, flatten
 Leaf = float | npt.NDArray[np.float64]  # a number, or a (6,) mix or (G,) grant row, of one scenario
 
 NEVER = 10**6  # a step index that never comes
+CENSUS_MONTH = 1  # the national count is taken in week 6, in February (0: January)
 _MONTH = re.compile(r"^\d{4}-\d{2}$")  # optional months (None) are the schema's only optional values
 
 
@@ -39,11 +40,23 @@ class Layout:
     grant_partner: npt.NDArray[np.int64]  # (G,) partner index of each grant
     grant_secretariat: npt.NDArray[np.bool_]  # (G,) the grant pays the secretariat
     pool_funders: npt.NDArray[np.int64]  # (F,) partner indices paying into the development pool
+    world_start: int = 0  # absolute month the world starts; before ``start`` it runs alone
+    census_steps: tuple[int, ...] = ()  # steps of the national count (February), negative before 0
+
+    @property
+    def prehistory(self) -> int:
+        """Months the world runs before the alliance's step 0."""
+        return self.start - self.world_start
+
+    @property
+    def census_years(self) -> tuple[int, ...]:
+        return tuple((self.start + s) // MONTHS_A_YEAR for s in self.census_steps)
 
 
 def layout_of(scenario: Scenario, roster: Roster) -> Layout:
     start = parse_month(scenario.time.start)
     steps = parse_month(scenario.time.end) - start + 1
+    world_start = parse_month(scenario.world.start)  # the schema holds it at or before time.start
     pulses = sorted({parse_month(d) - start for d in scenario.time.pulse_dates})
     if any(s < 0 or s >= steps for s in pulses):
         raise InputError(f"scenario field 'time.pulse_dates' = {scenario.time.pulse_dates}: "
@@ -57,6 +70,9 @@ def layout_of(scenario: Scenario, roster: Roster) -> Layout:
         grant_secretariat=np.array([g.purpose == "secretariat" for g in grants], dtype=bool),
         pool_funders=np.array([roster.index(f) for f in scenario.development_pool.funders],
                               dtype=np.int64),
+        world_start=world_start,
+        census_steps=tuple(m - start for m in range(world_start, start + steps)
+                           if m % MONTHS_A_YEAR == CENSUS_MONTH),
     )
 
 

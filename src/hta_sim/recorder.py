@@ -19,15 +19,27 @@ from .arrays import Array, Codes, Mask, masked_mean, ordered_sum
 from .calendar import dates
 from .params import Layout
 from .state import State
-from .vocabulary import BODIES, EFFORTS, PHASES, PULSE_PARAMETERS, RUNGS, STAGES, STEERING_GROUP
+from .vocabulary import (
+    BANDS,
+    BODIES,
+    EFFORTS,
+    MUNICIPALITIES,
+    PHASES,
+    PULSE_PARAMETERS,
+    RUNGS,
+    STAGES,
+    STEERING_GROUP,
+    YOUTH_STATES,
+)
 
+HOUSED = YOUTH_STATES.index("housed")  # the states before it are homeless
 Recorded = npt.NDArray[Any]  # a column's values: float numbers, or whole counts and codes
 
 SCALARS = (
     "engagement_mean", "engagement_board", "engagement_ab", "visible_results", "homes_created",
     "money_contributed", "money_others", "money_cofinancing", "staff_contributed",
     "knowledge_contributed", "build_level", "regulatory_barrier", "secretariat_staff", "dominance",
-    "pool_budget", "active_partners", "initiatives_partner_led",
+    "pool_budget", "active_partners", "initiatives_partner_led", "homeless_youth",
 )
 COUNTS = tuple(f"rung_{r}" for r in RUNGS) + tuple(f"initiatives_{s}" for s in STAGES[1:])
 SHARES = tuple(f"effort_{e}" for e in EFFORTS)
@@ -58,6 +70,7 @@ def _column_rules() -> dict[str, Callable[[State], Recorded]]:
         "secretariat_staff": lambda s: s.secretariat_staff,
         "dominance": lambda s: s.dominance,
         "active_partners": lambda s: np.sum(s.active, axis=-1),
+        "homeless_youth": lambda s: np.sum(s.youth[:, :HOUSED], axis=(1, 2, 3)),
         "phase": lambda s: s.phase,
     }
     for k, name in enumerate(RUNGS):
@@ -111,6 +124,8 @@ class Recorder:
     columns: dict[str, Recorded] = field(default_factory=dict)
     pulse: Array = field(init=False)  # (R, n_dates, 2, 8)
     pulse_split: Mask = field(init=False)  # (R, n_dates) bool: association reached
+    census: Codes = field(init=False)  # (R, counts, municipalities, bands): the national counts
+    months_run: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
         unknown = set(self.names) - set(RULES)
@@ -124,8 +139,13 @@ class Recorder:
             self.columns[name] = np.zeros((R, len(self._slot)), dtype=dtype)
         self.pulse = np.full((R, len(self.layout.pulse_steps), 2, len(PULSE_PARAMETERS)), np.nan)
         self.pulse_split = np.zeros((R, len(self.layout.pulse_steps)), dtype=bool)
+        self.census = np.zeros((R, len(self.layout.census_steps), len(MUNICIPALITIES), len(BANDS)),
+                               dtype=np.int64)
 
     def record(self, s: State, t: int, split: Mask) -> None:
+        self.months_run = t + 1
+        if t == 0 or t in self.layout.census_steps:  # the counts so far, the world's early ones too
+            self.census[:] = s.census
         i = self._slot.get(t)
         if i is not None:
             for name in self.names:
@@ -154,7 +174,7 @@ class Recorder:
         for name in (*SCALARS, *COUNTS, *SHARES):
             frame[name] = self.columns[name].ravel()
         df = pd.DataFrame(frame)
-        for name in (*COUNTS, "active_partners", "initiatives_partner_led"):
+        for name in (*COUNTS, "active_partners", "initiatives_partner_led", "homeless_youth"):
             df[name] = df[name].astype(np.int64)
         df["phase"] = pd.Categorical(df["phase"], categories=PHASES)
         return df
@@ -179,3 +199,18 @@ class Recorder:
         steering = df["body"] == STEERING_GROUP
         df = df[~(steering & df.duplicated(["replicate", "date", "body", "parameter"]))]
         return df.sort_values(["replicate", "date", "body", "parameter"], ignore_index=True)
+
+    def census_table(self, scenario: str) -> pd.DataFrame:
+        """The national counts (week 6) so far: one row per replicate, year, municipality and band."""
+        taken = [i for i, t in enumerate(self.layout.census_steps) if t < self.months_run]
+        R, M, B = len(self.replicates), len(MUNICIPALITIES), len(BANDS)
+        years = np.asarray(self.layout.census_years)[taken]
+        grid = np.meshgrid(self.replicates, years, np.arange(M), np.arange(B), indexing="ij")
+        return pd.DataFrame({
+            "scenario": scenario,
+            "replicate": grid[0].ravel(),
+            "year": grid[1].ravel(),
+            "municipality": np.asarray(MUNICIPALITIES, dtype=object)[grid[2].ravel()],
+            "band": np.asarray(BANDS, dtype=object)[grid[3].ravel()],
+            "homeless": self.census[:, taken].reshape(R * len(taken) * M * B),
+        })

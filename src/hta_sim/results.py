@@ -31,6 +31,7 @@ class Results:
     trajectories: pd.DataFrame
     pulse: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
+    census: pd.DataFrame | None = None  # the national counts (week 6), by municipality and band
 
     @property
     def replicates(self) -> int:
@@ -55,7 +56,10 @@ class Results:
                             "run", force)
 
     def _write(self, folder: Path, format: Format, figures: bool) -> None:
-        for name, df in (("trajectories", self.trajectories), ("pulse", self.pulse)):
+        tables = [("trajectories", self.trajectories), ("pulse", self.pulse)]
+        if self.census is not None:
+            tables.append(("census", self.census))
+        for name, df in tables:
             if format == "parquet":
                 df.to_parquet(folder / f"{name}.parquet", index=False)
             else:
@@ -66,6 +70,6 @@ class Results:
             from . import figures as fig
 
             written = fig.standard(self, folder)
-        info = self.manifest() | {"tables": [f"trajectories.{format}", f"pulse.{format}",
-                                              "summary.csv"], "figures": written}
+        info = self.manifest() | {"tables": [f"{name}.{format}" for name, _ in tables] + ["summary.csv"],
+                                  "figures": written}
         (folder / "manifest.json").write_text(json.dumps(info, indent=2, default=str))

@@ -146,6 +146,7 @@ class Mechanisms(Section):
     regulatory_barriers: bool = True
     peer_influence: bool = True
     stake: bool = True
+    returns_to_homelessness: bool = True
 
 
 class Engagement(Section):
@@ -282,6 +283,30 @@ class Funding(Section):
     fundraising_mdkk_per_fte_month: PerMonth = 0.1
 
 
+class World(Section):
+    """The young people the alliance exists for: a stock of homeless 18-29-year-olds and its flows.
+
+    Spell structure and returns are read from the national evidence (src/hta_sim/data/
+    homelessness.toml); the inflow's level and growth are fitted to the 2009-2017 counts
+    (``python experiments/homelessness_hindcast.py``); after ``data_end`` the inflow follows
+    ``inflow_path``: ``flat`` (the level at the last count holds) or ``trend`` (the growth goes on).
+    """
+
+    start: Month = "2007-01"  # the world runs from here, before the alliance, on its own stream
+    data_end: Month = "2017-02"  # the last count (week 6, 2017): where the two paths part
+    inflow_path: Literal["flat", "trend"] = "trend"
+    inflow_form: Literal["linear", "exponential"] = "linear"  # how the inflow grows to data_end
+    inflow_since: Month = "2009-02"  # the first count the inflow is fitted to
+    # fitted to the 2009-2017 counts (results/hindcast: the best candidate of the grid posterior)
+    inflow_level: Annotated[float, Field(ge=0.0, le=10_000.0)] = 166.7  # new spells a month then
+    inflow_growth: Annotated[float, Field(ge=-0.5, le=0.5)] = 0.12  # a year, of the level, to data_end
+    share_18_24: Share = 0.598  # of new spells
+    exit_new: Rate = 1.0 / 6.0  # a month, spells under a year
+    to_long: Rate = 1.0 / 12.0  # a month: a spell passes a year
+    exit_long: Rate = 1.0 / 12.0  # a month, spells over a year
+    return_rate: Rate = 0.0087  # a month, of young people the alliance housed
+
+
 # --- levers (seed §9: the evaluation's recommendations) ------------------------------------------
 
 
@@ -379,6 +404,7 @@ class Scenario(Section):
     secretariat: Secretariat = Secretariat()
     initiatives: Initiatives = Initiatives()
     funding: Funding = Funding()
+    world: World = World()
     development_pool: DevelopmentPool = DevelopmentPool()
     advisory_board: AdvisoryBoard = AdvisoryBoard()
     board_ownership: BoardOwnership = BoardOwnership()
@@ -460,8 +486,32 @@ def _dates(scenario: Scenario) -> list[tuple[str, str | None, bool]]:
     return found
 
 
+def _world_problem(scenario: Scenario) -> str | None:
+    """The world's dates, checked: one line, or None.
+
+    Its start opens the horizon (the earliest simulated month) no later than the alliance's start;
+    the inflow's dates lie inside that horizon.
+    """
+    t, w = scenario.time, scenario.world
+    first, start, last = parse_month(w.start), parse_month(t.start), parse_month(t.end)
+    if first > start:
+        return (f"field 'world.start' = {json.dumps(w.start)}: must be at most {t.start} (time.start): "
+                "the world runs before the alliance")
+    if last - first + 1 > MAX_MONTHS:
+        return (f"field 'world.start' = {json.dumps(w.start)}: the horizon {w.start} to {t.end} has "
+                f"{last - first + 1} months; at most {MAX_MONTHS} are allowed")
+    for field, month in (("world.data_end", w.data_end), ("world.inflow_since", w.inflow_since)):
+        if not first <= parse_month(month) <= last:
+            return (f"field {field!r} = {json.dumps(month)}: must lie between {w.start} and {t.end}, "
+                    "inside the world's horizon (world.start to time.end)")
+    return None
+
+
 def date_problem(scenario: Scenario) -> str | None:
     """The first date that falls outside the run's horizon, as one line, or None."""
+    world = _world_problem(scenario)
+    if world:
+        return world
     t = scenario.time
     first, last = parse_month(t.start), parse_month(t.end)
     for field, month, since in _dates(scenario):

@@ -62,13 +62,23 @@ class State:
     size: Array  # scale factor on homes
     lead: Codes  # the leading partner, or -1 for the secretariat
     pooled: Mask  # funded by the development pool
+    # the world (R, youth state, municipality, band): whole young people
+    youth: Codes  # homeless in new and long spells, and housed by the alliance (YOUTH_STATES)
+    youth_flows: Codes  # (R, flow, municipality, band) this month's flows (world.population.FLOWS)
+    census: Codes  # (R, count, municipality, band) homeless at each national count (week 6)
 
     def copy(self) -> State:
         return State(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
 
 
-def initial_state(roster: Roster, replicates: int, slots: int, mix: Array) -> State:
-    """Everyone inactive and at zero; the kernel's month 0 brings the initiators in."""
+def initial_state(roster: Roster, replicates: int, slots: int, mix: Array, youth: Codes,
+                  flows: int, counts: int) -> State:
+    """Everyone inactive and at zero; the kernel's month 0 brings the initiators in.
+
+    The world starts from ``youth`` (R, states, municipalities, bands), with ``flows`` kinds of
+    flow recorded each month and ``counts`` national counts in the run.
+    """
+
     R, P, K = replicates, roster.size, slots
     zeros_p = np.zeros((R, P))
     zeros_r = np.zeros(R)
@@ -119,4 +129,7 @@ def initial_state(roster: Roster, replicates: int, slots: int, mix: Array) -> St
         size=np.ones((R, K)),
         lead=np.full((R, K), -1, dtype=np.int64),
         pooled=np.zeros((R, K), dtype=bool),
+        youth=youth.copy(),
+        youth_flows=np.zeros((R, flows, *youth.shape[2:]), dtype=np.int64),
+        census=np.zeros((R, counts, *youth.shape[2:]), dtype=np.int64),
     )

@@ -11,7 +11,8 @@ tuples below, so that common random numbers survive changes that should not touc
   removing a partner leaves every other partner's draws as they were.
 
 Levers that choose by lottery draw from a second stream per replicate, so that switching one on
-never shifts the model's draws.
+never shifts the model's draws. The world of young people draws from a fourth (``WorldStream``), a
+year of months at a time, so that its many cells never need an up-front block.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ INITIAL_PURPOSES = ("engagement0",)  # per partner, once
 LEVER_PURPOSES = ("pool_pick", "takeover")  # the lever stream: per month, per slot per month
 NORMAL = frozenset({"engagement", "engagement0"})  # standard normal; every other draw is uniform (0, 1)
 MONTHLY = (*ALLIANCE_PURPOSES, *SLOT_PURPOSES, *PARTNER_PURPOSES, *LEVER_PURPOSES)
+#: The world's draws each month, one per purpose for every municipality and age band.
+WORLD_PURPOSES = ("inflow", "exit_new", "age_new", "to_long", "exit_long", "age_long", "returns",
+                  "age_housed")
+WORLD_STREAM = 3  # the replicate's stream for the world (0: the model, 1: levers, 2: Mesa's own)
 OPEN = 2.0**-54  # added to every uniform, so that it lies in (0, 1) and the normal quantile is finite
 GROUP = 16  # replicates laid out together: amortises the per-call cost, keeps the buffer cache-sized
 
@@ -57,15 +62,69 @@ class Draws:
     pool_pick: Array | None = None  # (R, T), only when a lever that needs it is on
     takeover: Array | None = None  # (R, T, K), only when a lever that needs it is on
     rows: Index | None = None
+    world: WorldStream | None = None  # the world's draws, month by month
 
     def at(self, t: int) -> Draws:
         """The draws of month t: the per-month arrays lose their time axis; rows are gathered."""
         return Draws(**{name: _month(getattr(self, name), t, self.rows) for name in MONTHLY},  # type: ignore[arg-type]
-                     engagement0=self.engagement0)
+                     engagement0=self.engagement0, world=self.world)
 
     def shared(self, rows: Index) -> Draws:
         """Rows that read these draws' rows ``rows[i]``: the same numbers as drawing those replicates."""
-        return dataclasses.replace(self, engagement0=np.take(self.engagement0, rows, axis=0), rows=rows)
+        world = None if self.world is None else self.world.shared(rows)
+        return dataclasses.replace(self, engagement0=np.take(self.engagement0, rows, axis=0), rows=rows,
+                                   world=world)
+
+
+@dataclass(frozen=True)
+class WorldStream:
+    """The world's uniforms: for each replicate, one Philox stream per year of world months.
+
+    A year's block is drawn whole when its first month is asked for, so memory holds one year, not
+    the run. Blocks are keyed by the year's number (Philox's counter), so any month can be asked for
+    in any order and gives the same numbers. ``rows`` gathers replicates as ``Draws.rows`` does.
+    """
+
+    keys: npt.NDArray[np.uint64]  # (R, 2) each replicate's Philox key
+    cells: int  # municipalities x age bands
+    rows: Index | None = None
+    _cache: dict[int, Array] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, seed: int, replicates: Index, cells: int) -> WorldStream:
+        keys = np.array([np.random.SeedSequence(seed, spawn_key=(int(r), WORLD_STREAM))
+                         .generate_state(2, np.uint64) for r in replicates], dtype=np.uint64)
+        return cls(keys=keys.reshape(len(replicates), 2), cells=cells)
+
+    def shared(self, rows: Index) -> WorldStream:
+        return WorldStream(keys=self.keys, cells=self.cells, rows=rows)
+
+    def month(self, w: int) -> Array:
+        """(R, purposes, cells) uniforms for world month ``w`` (months from the world's start)."""
+        year, month = divmod(w, 12)
+        if year not in self._cache:
+            self._cache.clear()
+            self._cache[year] = self._year(year)
+        block = self._cache[year][:, month]
+        return block if self.rows is None else np.take(block, self.rows, axis=0)
+
+    def _year(self, year: int) -> Array:
+        """Each replicate's Philox at counter (0, 0, year, 0), as ``Generator.random`` draws them.
+
+        One bit generator is re-keyed per replicate (a tenth of the cost of building one), and the
+        raw 64-bit draws become doubles as numpy's ``random`` makes them: (x >> 11) * 2**-53.
+        """
+        n = 12 * len(WORLD_PURPOSES) * self.cells
+        raw = np.empty((len(self.keys), n), dtype=np.uint64)
+        philox = np.random.Philox(0)
+        state = philox.state
+        state["state"]["counter"] = np.array([0, 0, year, 0], dtype=np.uint64)
+        for r, key in enumerate(self.keys):
+            state["state"]["key"] = key
+            philox.state = state
+            raw[r] = philox.random_raw(n)
+        u: Array = ((raw >> np.uint64(11)) * (1.0 / 9007199254740992.0)).astype(np.float64) + OPEN
+        return u.reshape(len(self.keys), 12, len(WORLD_PURPOSES), self.cells)
 
 
 def _month(draws: Array | None, t: int, rows: Index | None) -> Array | None:
@@ -140,7 +199,7 @@ def _fitting(old: Array | None, shape: tuple[int, ...]) -> Array:
 
 
 def draw(seed: int, replicates: Index, steps: int, slots: int, partner_slots: Index,
-         levers: bool = False, reuse: Draws | None = None) -> Draws:
+         levers: bool = False, reuse: Draws | None = None, world_cells: int = 0) -> Draws:
     """The draws for the given replicate numbers; partner_slots are the roster's stream keys.
 
     Replicates are generated a small group at a time into one buffer and sorted into place, so the
@@ -162,8 +221,9 @@ def draw(seed: int, replicates: Index, steps: int, slots: int, partner_slots: In
         ndtri(out[name], out=out[name])
     if levers:
         out |= draw_levers(seed, replicates, steps, slots)
+    world = WorldStream.of(seed, replicates, world_cells) if world_cells else None
     # the purposes' arrays, by name (mypy cannot tell the keys apart)
-    return Draws(**out)  # type: ignore[arg-type]
+    return Draws(**out, world=world)  # type: ignore[arg-type]
 
 
 def draw_levers(seed: int, replicates: Index, steps: int, slots: int) -> dict[str, Array]:

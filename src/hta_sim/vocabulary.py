@@ -74,3 +74,15 @@ SEED_SCORES_2018: Final = {
 
 #: The alliance's goal: a home for every homeless young person (~2,300) by 2027 (seed §1).
 HOMES_GOAL: Final = 2300
+
+#: The young people's age bands of the national count (18-24, 25-29); at 30 one leaves the count.
+BANDS: Final = ("age_18_24", "age_25_29")
+BAND_YEARS: Final = (7, 5)  # how many years of age each band spans
+
+#: The world's municipalities: the five the national data name, and the other 93 of Denmark's 98
+#: grouped as one (the data give no count for them one by one).
+MUNICIPALITIES: Final = ("copenhagen", "aarhus", "aalborg", "odense", "roskilde", "rest")
+
+#: A young person's state in the world: homeless in a spell of under a year (new) or longer (long),
+#: or housed by the alliance's solutions and at risk of returning.
+YOUTH_STATES: Final = ("new", "long", "housed")

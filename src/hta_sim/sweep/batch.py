@@ -22,7 +22,7 @@ from .. import engine, streams
 from ..params import compile_columns
 from ..provenance import machine_fingerprint
 from ..scenario import Scenario
-from ..state import initial_state
+from ..world import population
 from .outcomes import Plan
 from .spec import Outcomes
 
@@ -72,8 +72,9 @@ def run_job(job: Job) -> ChunkResult:
         draws = _draws(job.seed, reps, layout.steps, slots, tuple(roster.slots.tolist()),
                        levers).shared(np.tile(np.arange(reps), n))
     else:
-        draws = streams.draw(job.seed, run, layout.steps, slots, roster.slots, levers)
-    state = initial_state(roster, len(run), slots, p.secretariat.mix)
+        draws = streams.draw(job.seed, run, layout.steps, slots, roster.slots, levers,
+                             world_cells=population.CELLS)
+    state = engine.begin(roster, layout, p, draws, len(run), slots)
     plan = Plan(job.outcomes, layout)
     recs = plan.recorders(stream)
     engine.simulate_batch(state, p, layout, draws, recs)
@@ -99,7 +100,8 @@ def _needs_lever_stream(job: Job) -> bool:
 def _draws(seed: int, replicates: int, steps: int, slots: int, partner_slots: tuple[int, ...],
            levers: bool) -> streams.Draws:
     """The draws of replicates 0..n-1, shared by every point (drawn once per worker process)."""
-    return streams.draw(seed, np.arange(replicates), steps, slots, np.array(partner_slots), levers)
+    return streams.draw(seed, np.arange(replicates), steps, slots, np.array(partner_slots), levers,
+                        world_cells=population.CELLS)
 
 
 def _plain(values: list[Any]) -> list[Any]:
