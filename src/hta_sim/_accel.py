@@ -117,18 +117,15 @@ def samplers():
     import numba
 
     @numba.njit(cache=True, nogil=True)
-    def walk_binomial(u, n, ratio, pmf):  # pragma: no cover - compiled
-        out = np.zeros(u.size, np.int64)
-        for i in range(u.size):
-            k, f, c = 0, pmf[i], pmf[i]
-            while True:
-                f = f * ((n[i] - k) / (k + 1.0) * ratio[i])
-                k += 1
-                c = c + f
-                if not (u[i] > c and k < n[i]):
-                    break
-            out[i] = k
-        return out
+    def walk_binomial(u, n, ratio, first):  # pragma: no cover - compiled
+        """The smallest k >= 1 with P(X <= k) >= u, walking up from P(X = 0) = first."""
+        k, f, c = 0, first, first
+        while True:
+            f = f * ((n - k) / (k + 1.0) * ratio)
+            k += 1
+            c = c + f
+            if not (u > c and k < n):
+                return k
 
     @numba.njit(cache=True, nogil=True)
     def walk_poisson(u, lam, pmf):  # pragma: no cover - compiled
@@ -156,17 +153,8 @@ def samplers():
             if not (n[i] * p[i] <= exact_mean and first > 0.0):
                 out[i] = -1
                 continue
-            if not u[i] > first:
-                continue
-            ratio = p[i] / q
-            k, f, c = 0, first, first
-            while True:
-                f = f * ((n[i] - k) / (k + 1.0) * ratio)
-                k += 1
-                c = c + f
-                if not (u[i] > c and k < n[i]):
-                    break
-            out[i] = k
+            if u[i] > first:
+                out[i] = walk_binomial(u[i], n[i], p[i] / q, first)
         return out
 
-    return walk_binomial, walk_poisson, binomial_exact
+    return walk_poisson, binomial_exact

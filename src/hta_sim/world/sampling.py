@@ -40,7 +40,7 @@ def _binomial_compiled(u: Array, n: Codes, p: Array) -> Codes:
     """As ``binomial``, in one compiled pass; the normal approximation's few elements in numpy."""
     pp = np.ascontiguousarray(np.clip(np.broadcast_to(p, n.shape), 0.0, 1.0)).ravel()
     flat_u, flat_n = np.ascontiguousarray(u).ravel(), n.ravel()
-    out: Codes = _accel.samplers()[2](flat_u, flat_n, pp, EXACT_MEAN)
+    out: Codes = _accel.samplers()[1](flat_u, flat_n, pp, EXACT_MEAN)
     big = out < 0
     if big.any():
         mean = flat_n[big] * pp[big]
@@ -89,11 +89,9 @@ def _walk_binomial(u: Array, n: Codes, ratio: Array, pmf: Array) -> Codes:
     """The smallest k >= 1 with P(X <= k) >= u, for elements whose answer is above zero.
 
     All elements step together, each stopping where its uniform is passed: the same arithmetic for
-    an element whatever the others, so its count is the same in any batch.
+    an element whatever the others, so its count is the same in any batch. This is the narrow
+    batches' path; wide ones walk in ``_binomial_compiled``, with the same arithmetic.
     """
-    if _accel.use(u.size):
-        walked: Codes = _accel.samplers()[0](u, n, ratio, pmf)
-        return walked
     k = np.zeros(u.shape, dtype=np.int64)
     cdf = pmf.copy()
     go = np.ones(u.shape, dtype=bool)
@@ -108,7 +106,7 @@ def _walk_binomial(u: Array, n: Codes, ratio: Array, pmf: Array) -> Codes:
 def _walk_poisson(u: Array, lam: Array, pmf: Array) -> Codes:
     """As ``_walk_binomial``, for Poisson counts."""
     if _accel.use(u.size):
-        walked: Codes = _accel.samplers()[1](u, lam, pmf)
+        walked: Codes = _accel.samplers()[0](u, lam, pmf)
         return walked
     k = np.zeros(u.shape, dtype=np.int64)
     cdf = pmf.copy()
