@@ -12,7 +12,7 @@ import io
 import math
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, read_text
 
 MAX_BYTES = 64 * 2**20  # a posterior or an observation table is small; refuse anything larger
 Row = dict[str, str]
@@ -25,18 +25,12 @@ def read_rows(path: str | Path, label: str) -> tuple[list[str], list[tuple[int, 
 
 def _text(path: Path, label: str) -> str:
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise InputError(f"{label}: larger than {MAX_BYTES // 2**20} MiB; not a table of scores "
-                             "or draws")
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{label}: file not found") from None
-    except IsADirectoryError:
-        raise InputError(f"{label}: cannot be read (a folder, not a CSV file)") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{label}: cannot be read (not UTF-8 text at byte {exc.start})") from None
-    except OSError as exc:
-        raise InputError(f"{label}: cannot be read ({exc.strerror or exc.__class__.__name__})") from None
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # missing or unreadable: read_text names the problem
+    if size > MAX_BYTES:
+        raise InputError(f"{label}: larger than {MAX_BYTES // 2**20} MiB; not a table of scores or draws")
+    return read_text(path, label, "a CSV file")
 
 
 def parse_rows(text: str, label: str) -> tuple[list[str], list[tuple[int, Row]]]:

@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .arrays import Array, Codes, Mask
-from .errors import InputError
+from .errors import InputError, read_text
 from .vocabulary import Sector
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -126,18 +126,10 @@ def load_roster(path: str | Path | None = None, exclude: list[str] | tuple[str, 
 def _read(path: str | Path | None) -> RosterFile:
     """The roster file, validated; any problem is one line naming the file (and row, partners[i])."""
     label = f"roster {path}" if path else "roster (the seed's)"
+    text = (read_text(Path(path), label, "a .toml file") if path
+            else resources.files("hta_sim.data").joinpath("roster.toml").read_text("utf-8"))
     try:
-        text = (Path(path).read_text("utf-8") if path
-                else resources.files("hta_sim.data").joinpath("roster.toml").read_text("utf-8"))
         return RosterFile.model_validate(tomllib.loads(text))
-    except FileNotFoundError:
-        raise InputError(f"{label}: file not found") from None
-    except IsADirectoryError:
-        raise InputError(f"{label}: cannot be read (a folder, not a .toml file)") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{label}: cannot be read (not UTF-8 text at byte {exc.start})") from None
-    except OSError as exc:
-        raise InputError(f"{label}: cannot be read ({exc.__class__.__name__})") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{label}: not valid TOML ({exc})") from None
     except RecursionError:

@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from .calendar import parse_month
-from .errors import InputError
+from .errors import InputError, read_text
 from .vocabulary import EFFORTS
 
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="a month, YYYY-MM")]
@@ -544,18 +544,12 @@ MAX_EXTENDS = 16  # how many files an 'extends' chain may pass through
 
 
 def _read_toml(path: Path | None, text: str | None, label: str) -> dict[str, Any]:
-    try:
-        raw = text if text is not None else path.read_text(encoding="utf-8")  # type: ignore[union-attr]
-    except FileNotFoundError:
-        raise InputError(f"scenario {label}: file not found; give a preset name "
-                         f"({', '.join(preset_names())}) or a readable .toml path") from None
-    except IsADirectoryError:
-        raise InputError(f"scenario {label}: cannot be read (a folder, not a .toml file)") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"scenario {label}: cannot be read (not UTF-8 text at byte {exc.start})") from None
-    except OSError as exc:
-        raise InputError(f"scenario {label}: cannot be read ({exc.__class__.__name__})") from None
-    return parse_toml(raw, f"scenario {label}")
+    if text is None:
+        assert path is not None  # a preset's text, or a user's file
+        text = read_text(path, f"scenario {label}", "a .toml file",
+                         not_found=f"file not found; give a preset name ({', '.join(preset_names())}) "
+                         "or a readable .toml path")
+    return parse_toml(text, f"scenario {label}")
 
 
 def parse_toml(raw: str, label: str) -> dict[str, Any]:
