@@ -2,16 +2,12 @@
 registry with the tarballs checked. The registry here is a local stand-in (no network in tests).
 """
 
-import base64
-import hashlib
 import io
-import json
 import re
 import tarfile
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import npm_registry
 import pytest
 
 from hta_sim.dashboard import assets
@@ -74,32 +70,9 @@ def registry(monkeypatch):
     corrupt = set()
     hits = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            path = self.path.replace("%2F", "/").replace("%2f", "/").lstrip("/")
-            if path.endswith(".tgz"):
-                spec = path[: -len(".tgz")]
-                body = tarballs[spec] + (b"x" if spec in corrupt else b"")
-            else:
-                name, _, version = path.rpartition("/")
-                data = tarballs[f"{name}@{version}"]
-                digest = base64.b64encode(hashlib.sha512(data).digest()).decode()
-                body = json.dumps({"dist": {"tarball": f"{url}{name}@{version}.tgz",
-                                            "integrity": f"sha512-{digest}"}}).encode()
-            self.send_response(200)
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setenv("npm_config_registry", url)
-    yield hits, corrupt
-    server.shutdown()
+    with npm_registry.serve(tarballs, corrupt, hits) as url:
+        monkeypatch.setenv("npm_config_registry", url)
+        yield hits, corrupt
 
 
 def test_a_cold_cache_is_filled_once_from_the_registry(registry, tmp_path):

@@ -8,23 +8,20 @@ reaches nothing but localhost: every other request is aborted.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
-import json
 import os
 import re
 import socket
 import subprocess
 import sys
 import tarfile
-import threading
 import time
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import npm_registry
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -382,29 +379,8 @@ def registry():
 
     tarballs = {p.spec: _pack(ASSETS / p.spec) for p in assets.PACKAGES}
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            path = self.path.replace("%2F", "/").replace("%2f", "/").lstrip("/")
-            if path.endswith(".tgz"):
-                body = tarballs[path[: -len(".tgz")]]
-            else:
-                name, _, version = path.rpartition("/")
-                data = tarballs[f"{name}@{version}"]
-                digest = base64.b64encode(hashlib.sha512(data).digest()).decode()
-                body = json.dumps({"dist": {"tarball": f"{url}{name}@{version}.tgz",
-                                            "integrity": f"sha512-{digest}"}}).encode()
-            self.send_response(200)
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield url
-    httpd.shutdown()
+    with npm_registry.serve(tarballs) as url:
+        yield url
 
 
 def test_a_cold_start_fetches_the_assets_itself_and_shows_every_view(browser, registry, tmp_path):
