@@ -1,8 +1,8 @@
 """Small hand-built inputs for the rules' unit tests: a State, real Params and a MonthContext.
 
 * ``state(reps, partners, slots, **fields)``: every State field explicit or defaulted. The
-  defaults are zeros and False, except three fields whose "nothing" is not zero: ``lead`` -1 (the
-  secretariat leads), ``size`` 1.0 (a slot's scale factor) and ``scores`` NaN (no pulse yet). A
+  defaults are zeros and False, except two fields whose "nothing" is not zero: ``lead`` -1 (the
+  secretariat leads) and ``scores`` NaN (no pulse yet). A
   value is broadcast to the field's shape, so ``engagement=[0.2, 0.5, 0.9]`` fills (1, 3) and
   ``build=0.5`` fills (reps,).
 * ``params(*changes)``: real Params compiled by ``params.compile_params`` from the schema's defaults
@@ -33,7 +33,7 @@ from hta_sim.params import Layout, compile_params
 from hta_sim.roster import Roster, load_roster
 from hta_sim.scenario import Scenario
 from hta_sim.state import State, initial_state
-from hta_sim.streams import WORLD_PURPOSES, Draws, WorldStream
+from hta_sim.streams import SOLUTION_PURPOSES, WORLD_PURPOSES, Draws, WorldStream
 from hta_sim.vocabulary import (
     BANDS,
     EFFORT,
@@ -41,11 +41,11 @@ from hta_sim.vocabulary import (
     MUNICIPALITIES,
     PULSE_PARAMETERS,
     RUNG,
+    SOLUTIONS,
     STAGE,
     YOUTH_STATES,
 )
-from hta_sim.world import population
-from hta_sim.world.population import FLOWS
+from hta_sim.world import FLOWS, housing, population
 
 __all__ = ["EFFORT", "QUIET", "RUNG", "STAGE", "QuietWorld", "begin", "compiled", "draws_over", "effort",
            "month", "params", "state", "with_values"]
@@ -60,32 +60,34 @@ PARTNER_FIELDS = ("active", "board", "ab", "municipality_mask", "initiator_mask"
                   "closeness", "meetings", "staff_given", "money_given", "cofinance_given",
                   "knowledge_given", "led_results")
 ALLIANCE_FIELDS = ("build", "build_gain", "barrier", "unshown", "visible", "visible_flow", "homes",
-                   "pool_budget", "dominance", "secretariat_staff", "phase")
-SLOT_FIELDS = ("stage", "progress", "size", "lead", "pooled")
+                   "solution_cost", "flats_let", "pool_budget", "dominance", "secretariat_staff", "phase")
+SLOT_FIELDS = ("stage", "progress", "solution", "site", "units", "places", "lead", "pooled")
+#: Per replicate and solution type, or per replicate and municipality.
+BY_TYPE, BY_MUNICIPALITY = ("housed_by",), ("flats", "flats_free")
 MASKS = frozenset({"active", "board", "ab", "municipality_mask", "initiator_mask", "candidate_mask",
                    "left", "pooled"})
 #: The world's arrays (replicate, youth state or flow or count, municipality, band): whole people.
 WORLD_FIELDS = {"youth": len(YOUTH_STATES), "youth_flows": len(FLOWS), "census": 0}
-CODES = frozenset({"rung", "phase", "stage", "lead", *WORLD_FIELDS})
-DEFAULTS: dict[str, float] = {"lead": -1, "size": 1.0, "scores": np.nan}
+CODES = frozenset({"rung", "phase", "stage", "lead", "solution", "site", "places", "flats_let",
+                   *BY_TYPE, *BY_MUNICIPALITY, *WORLD_FIELDS})
+DEFAULTS: dict[str, float] = {"lead": -1, "scores": np.nan}
 
-_KNOWN = (*PARTNER_FIELDS, *ALLIANCE_FIELDS, *SLOT_FIELDS, "mix", "scores", *WORLD_FIELDS)
+_KNOWN = (*PARTNER_FIELDS, *ALLIANCE_FIELDS, *SLOT_FIELDS, "mix", "scores", *WORLD_FIELDS, *BY_TYPE,
+          *BY_MUNICIPALITY)
 if set(_KNOWN) != {f.name for f in dataclasses.fields(State)}:  # a new State field needs a shape here
     raise RuntimeError("tests/builders.py does not know every State field")
 
 
 def _shape(name: str, reps: int, partners: int, slots: int) -> tuple[int, ...]:
-    R, P, K = reps, partners, slots
-    if name in PARTNER_FIELDS:
-        return (R, P)
-    if name in ALLIANCE_FIELDS:
-        return (R,)
-    if name in SLOT_FIELDS:
-        return (R, K)
-    if name == "mix":
-        return (R, len(EFFORTS))
+    R = reps
     if name in WORLD_FIELDS:
         return (R, WORLD_FIELDS[name], len(MUNICIPALITIES), len(BANDS))
+    groups = ((PARTNER_FIELDS, (R, partners)), (ALLIANCE_FIELDS, (R,)), (SLOT_FIELDS, (R, slots)),
+              (("mix",), (R, len(EFFORTS))), (BY_TYPE, (R, len(SOLUTIONS))),
+              (BY_MUNICIPALITY, (R, len(MUNICIPALITIES))))
+    for names, shape in groups:
+        if name in names:
+            return shape
     return (R, 2, len(PULSE_PARAMETERS))  # scores
 
 
@@ -154,7 +156,7 @@ def month(reps: int = 1, partners: int = 3, slots: int = 2, *, step: int = 0, as
           pulse_due: bool = False, after_pulse: bool = False, **draws: Any) -> MonthContext:
     """One month's context; draws not named are quiet (uniforms QUIET, normals 0, levers None)."""
     R, P, K = reps, partners, slots
-    shapes = {"idea": (R,), "size": (R,), "launch": (R, K), "transition": (R, K),
+    shapes = {"idea": (R,), "kind": (R,), "launch": (R, K), "transition": (R, K),
               "engagement": (R, P), "ladder": (R, P), "lead": (R, P), "engagement0": (R, P),
               "pool_pick": (R,), "takeover": (R, K)}
     unknown = set(draws) - set(shapes)
@@ -173,27 +175,30 @@ def month(reps: int = 1, partners: int = 3, slots: int = 2, *, step: int = 0, as
 def draws_over(months: int, reps: int = 1, partners: int = 3, slots: int = 2, **draws: Any) -> Draws:
     """Draws of ``months`` months (time on axis 1), quiet unless named; values broadcast to the full shape."""
     T, R, P, K = months, reps, partners, slots
-    shapes = {"idea": (R, T), "size": (R, T), "launch": (R, T, K), "transition": (R, T, K),
+    shapes = {"idea": (R, T), "kind": (R, T), "launch": (R, T, K), "transition": (R, T, K),
               "engagement": (R, T, P), "ladder": (R, T, P), "lead": (R, T, P), "engagement0": (R, P)}
     normal = {"engagement", "engagement0"}
     return Draws(**{name: _uniform(draws.get(name, 0.0 if name in normal else QUIET), shape)
-                    for name, shape in shapes.items()}, world=QuietWorld(R))
+                    for name, shape in shapes.items()}, world=QuietWorld(R),
+                 solutions=QuietWorld(R, len(SOLUTION_PURPOSES)))
 
 
 class QuietWorld(WorldStream):
-    """A world whose every draw is the smallest uniform: no arrivals, exits, ageing or returns."""
+    """A world whose every draw is the smallest uniform: no arrivals, exits, ageing or returns
+    (and, as the solutions' stream, no stay ending, no place filled, flats rounded down)."""
 
-    def __init__(self, reps: int) -> None:
-        super().__init__(keys=np.zeros((reps, 2), dtype=np.uint64), cells=population.CELLS)
+    def __init__(self, reps: int, purposes: int = len(WORLD_PURPOSES)) -> None:
+        super().__init__(keys=np.zeros((reps, 2), dtype=np.uint64), cells=population.CELLS,
+                         purposes=purposes)
 
     def month(self, w: int) -> np.ndarray:
-        return np.full((len(self.keys), len(WORLD_PURPOSES), self.cells), 2.0**-1000)
+        return np.full((len(self.keys), self.purposes, self.cells), 2.0**-1000)
 
 
 def begin(layout: Layout, p: Params, reps: int = 1, slots: int = 2) -> State:
     """A State as the engine starts it (the world seeded from the 2007 count), on the small roster."""
     return initial_state(roster(), reps, slots, p.secretariat.mix, population.initial_youth(reps),
-                         len(FLOWS), len(layout.census_steps))
+                         len(FLOWS), len(layout.census_steps), housing.initial_flats(p), len(SOLUTIONS))
 
 
 def effort(reps: int = 1, **fte: float) -> np.ndarray:

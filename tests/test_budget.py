@@ -43,12 +43,13 @@ def test_a_huge_sobol_design_is_refused_before_it_is_drawn(tmp_path, capsys):
 
 
 def test_the_estimate_follows_the_engine_arrays():
-    """Doubling the horizon roughly doubles the per-replicate noise and recorder bytes."""
+    """Doubling the horizon roughly doubles the per-replicate noise and recorder bytes (the noise
+    less so: the world's and solutions' year of draws in hand does not grow with the horizon)."""
     base = load("baseline")
     short = base.with_changes({"time.end": "2021-12", "time.pulse_dates": ["2018-10"]})
     _, noise_long, rec_long = budget._per_row(base, None, None)
     _, noise_short, rec_short = budget._per_row(short, None, None)
-    assert 1.8 < noise_long / noise_short < 2.2
+    assert 1.6 < noise_long / noise_short < 2.2
     assert 1.8 < rec_long / rec_short < 2.2
 
 

@@ -29,7 +29,8 @@ def fit_measures(scenario) -> dict:
     err = np.array([[med[(b, k + 1)] - SEED_SCORES_2018[b][k] for k in range(8)] for b in ("board", "ab")])
     depths = replicate_dips(res.trajectories)["depth"]
     return {"mae": np.abs(err).mean(), "max": np.abs(err).max(),
-            "homes": at_date(res.trajectories, "homes_created", "2018-12").median(),
+            "homes": (at_date(res.trajectories, "places_dormitory", "2018-12")
+                      + at_date(res.trajectories, "housed_host_home", "2018-12")).median(),
             "depth": ensemble_dip(res.trajectories).depth, "dipping": (depths >= 0.05).mean()}
 
 

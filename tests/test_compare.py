@@ -29,14 +29,18 @@ def test_pairing_shows_in_the_trajectories_before_the_lever():
 
 def test_probability_better_and_intervals(tmp_path):
     cmp = compare.run(["baseline", "results-communication"], 30, 5, None)
-    t = cmp.table().set_index(["scenario", "outcome"])
+    table = cmp.table()
+    assert set(table["inflow_path"]) == {"trend", "flat"}
+    t = table[table["inflow_path"] == "trend"].set_index(["scenario", "outcome"])
     row = t.loc[("results-communication", "engagement_2021")]
     assert row["p_better"] > 0.8
     assert row["diff_p025"] <= row["diff_median"] <= row["diff_p975"]
     assert row["p05"] <= row["median"] <= row["p95"]
     out = compare.save(cmp, tmp_path / "c")
     assert {p.name for p in out.iterdir()} == {"comparison.csv", "outcomes.parquet", "comparison.png",
-                                              "manifest.json"}
+                                              "manifest.json", "summary.md"}
+    summary = (out / "summary.md").read_text()
+    assert "February 2027" in summary and "if new cases stay at their 2015-17 level" in summary
     manifest = json.loads((out / "manifest.json").read_text())
     assert len(manifest["scenarios"]) == 2 and "parameter_uncertainty" in manifest
 

@@ -1,5 +1,6 @@
-"""The initiative pipeline, stage by stage: idea arrival, pool ideas, launch, a pilot's end (running
-or failed), scaling, homes by stage, credit to leads, and communication of results.
+"""The initiative pipeline, stage by stage: idea arrival (its solution type and site), pool ideas,
+launch, a pilot's end (running or failed), scaling, recruiting units, credit to leads, and
+communication of results.
 """
 
 import numpy as np
@@ -10,20 +11,23 @@ from hypothesis import strategies as st
 
 from hta_sim import initiatives
 from hta_sim.contributions import Pools
+from hta_sim.world import FLOWS
 
 EMPTY, IDEA, PILOT, RUNNING, SCALED, FAILED = (STAGE[n] for n in ("empty", "idea", "pilot", "running",
                                                                    "scaled", "failed"))
 RULES = {
     "initiatives.idea_rate_secretariat": 0.5, "initiatives.idea_rate_partner": 0.5,
-    "initiatives.size_spread": 0.5, "initiatives.launch_rate": 0.5, "initiatives.staff_need": 1.0,
+    "initiatives.launch_rate": 0.5, "initiatives.staff_need": 1.0,
     "initiatives.money_need": 0.25, "initiatives.pilot_months": 12.0, "initiatives.running_months": 24.0,
-    "initiatives.scale_rate": 0.25, "initiatives.homes_pilot": 0.25, "initiatives.homes_running": 1.0,
-    "initiatives.homes_scaled": 4.0, "initiatives.milestone_units": 1.0, "initiatives.home_units": 0.5,
+    "initiatives.scale_rate": 0.25, "initiatives.milestone_units": 1.0, "initiatives.home_units": 0.5,
     "initiatives.communication_base": 0.125, "initiatives.communication_per_fte": 0.25,
     "regulatory_barriers.launch_penalty": 0.5, "regulatory_barriers.failure": 0.25,
     "secretariat_overload.fte_per_initiative": 0.5,
 }
 P = params(RULES)
+
+
+FIRST = (np.array([0]), np.array([0]))  # a new idea's type and site: the first of each
 
 
 def on(p=P):
@@ -49,37 +53,41 @@ def proposing(**values):
 
 def test_an_idea_arrives_in_the_first_empty_slot_when_the_draw_is_under_rate_over_one_plus_rate():
     s = proposing()
-    initiatives._new_idea(s, P, month(idea=0.4999, size=0.75), effort(strategy=1.0, local_alliances=1.0),
-                          on())
+    initiatives._new_idea(s, P, month(idea=0.4999), effort(strategy=1.0, local_alliances=1.0),
+                          on(), np.array([2]), np.array([4]))
     np.testing.assert_array_equal(s.stage, [[PILOT, IDEA]])
     np.testing.assert_array_equal(s.progress, [[3.0, 0.0]])
-    np.testing.assert_array_equal(s.size, [[1.0, 1.0 + 0.5 * (2.0 * 0.75 - 1.0)]])
+    np.testing.assert_array_equal(s.solution, [[0, 2]])
+    np.testing.assert_array_equal(s.site, [[0, 4]])
     np.testing.assert_array_equal(s.lead, [[-1, -1]])  # nobody at the leading rung: the secretariat
     np.testing.assert_array_equal(s.pooled, [[False, False]])
 
 
 def test_no_idea_when_the_draw_is_at_the_chance():
     s = proposing()
-    initiatives._new_idea(s, P, month(idea=0.5), effort(strategy=1.0, local_alliances=1.0), on())
+    initiatives._new_idea(s, P, month(idea=0.5), effort(strategy=1.0, local_alliances=1.0), on(), *FIRST)
     np.testing.assert_array_equal(s.stage, [[PILOT, EMPTY]])
 
 
 def test_no_strategy_and_no_proposers_no_ideas():
     s = proposing(build=0.0, rung=[3, 3, 7])
-    initiatives._new_idea(s, P, month(idea=2.0**-54), effort(strategy=1.0, local_alliances=1.0), on())
+    initiatives._new_idea(s, P, month(idea=2.0**-54), effort(strategy=1.0, local_alliances=1.0),
+                          on(), *FIRST)
     np.testing.assert_array_equal(s.stage, [[PILOT, EMPTY]])
 
 
 def test_no_empty_slot_no_idea():
     s = proposing(stage=[PILOT, FAILED])
-    initiatives._new_idea(s, P, month(idea=0.0), effort(strategy=1.0, local_alliances=1.0), on())
+    initiatives._new_idea(s, P, month(idea=0.0), effort(strategy=1.0, local_alliances=1.0),
+                          on(), *FIRST)
     np.testing.assert_array_equal(s.stage, [[PILOT, FAILED]])
 
 
 def test_pipeline_switched_off_no_idea():
     off = params({**RULES, "initiatives.enabled": False})
     s = proposing()
-    initiatives._new_idea(s, off, month(idea=0.0), effort(strategy=1.0, local_alliances=1.0), on(off))
+    initiatives._new_idea(s, off, month(idea=0.0), effort(strategy=1.0, local_alliances=1.0), on(off),
+                          *FIRST)
     np.testing.assert_array_equal(s.stage, [[PILOT, EMPTY]])
 
 
@@ -88,7 +96,7 @@ def test_the_keenest_partner_at_the_leading_rung_with_chance_leads_the_idea(lead
     # bids engagement x draw: 0.5 x 0.9 = 0.45 against 0.75 x 0.5 = 0.375, or 0.25 against 0.675;
     # partner 2 (rung 4) may not lead
     s = proposing(rung=[5, 6, 4], active=True, engagement=[0.5, 0.75, 1.0])
-    initiatives._new_idea(s, P, month(idea=0.0, lead=lead_draws), effort(), on())
+    initiatives._new_idea(s, P, month(idea=0.0, lead=lead_draws), effort(), on(), *FIRST)
     np.testing.assert_array_equal(s.stage, [[PILOT, IDEA]])
     np.testing.assert_array_equal(s.lead, [[-1, leader]])
 
@@ -102,12 +110,14 @@ POOL = {**RULES, "development_pool.enabled": True, "development_pool.proposer_ru
 def test_the_pool_funds_one_proposal_a_month_as_a_pooled_idea_its_proposer_leads():
     p = params(POOL)
     s = state(stage=[EMPTY, EMPTY], active=True, rung=[3, 4, 4], engagement=[1.0, 0.5, 0.25],
-              knowledge_capacity=1.0, pool_budget=1.0, size=[0.75, 0.75])
-    initiatives._pool_idea(s, p, np.array([QUIET]), on(p))
+              knowledge_capacity=1.0, pool_budget=1.0, units=[0.75, 0.75])
+    initiatives._pool_idea(s, p, np.array([QUIET]), on(p), (np.array([1]), np.array([3]), np.array([0.5])))
     np.testing.assert_array_equal(s.stage, [[IDEA, EMPTY]])
     np.testing.assert_array_equal(s.lead, [[1, -1]])  # the keenest eligible: 0.5 x 1 > 0.25 x 1
     np.testing.assert_array_equal(s.pooled, [[True, False]])
-    np.testing.assert_array_equal(s.size, [[1.0, 0.75]])
+    np.testing.assert_array_equal(s.solution, [[1, 0]])
+    np.testing.assert_array_equal(s.site, [[3, 0]])
+    np.testing.assert_array_equal(s.units, [[0.0, 0.75]])  # a new idea has recruited nothing yet
     np.testing.assert_array_equal(s.pool_budget, [1.0 - 0.5])
 
 
@@ -115,7 +125,7 @@ def test_the_pool_funds_nothing_once_its_budget_is_below_a_grant():
     p = params(POOL)
     s = state(stage=[EMPTY, EMPTY], active=True, rung=4, engagement=0.5, knowledge_capacity=1.0,
               pool_budget=0.25)
-    initiatives._pool_idea(s, p, np.array([QUIET]), on(p))
+    initiatives._pool_idea(s, p, np.array([QUIET]), on(p), (np.array([1]), np.array([3]), np.array([0.5])))
     np.testing.assert_array_equal(s.stage, [[EMPTY, EMPTY]])
     np.testing.assert_array_equal(s.pool_budget, [0.25])
 
@@ -226,11 +236,12 @@ def test_scaled_and_failed_initiatives_stay_where_they_are():
 
 # --- homes and leads ------------------------------------------------------------------------------
 
-def test_homes_are_each_stage_rate_times_size_summed_over_slots():
-    s = state(reps=2, slots=3, stage=[[PILOT, RUNNING, SCALED], [IDEA, FAILED, EMPTY]],
-              size=[[1.25, 0.5, 2.0], [2.0, 2.0, 2.0]])
-    expected = [0.25 * 1.25 + 1.0 * 0.5 + 4.0 * 2.0, 0.0]
-    np.testing.assert_array_equal(initiatives._homes(s, P), expected)
+def test_homes_this_month_are_the_world_s_entries_into_the_solutions():
+    s = state(reps=2)
+    for k, n in enumerate((3, 1, 2)):
+        s.youth_flows[0, FLOWS.index(f"entered_{('dormitory', 'host_home', 'housing_first')[k]}"), k, 0] = n
+    s.youth_flows[1, FLOWS.index("moved_on_dormitory")] = 5  # leaving a solution is no new home
+    np.testing.assert_array_equal(initiatives.housed_this_month(s), [6.0, 0.0])
 
 
 def test_leads_are_credited_with_their_running_and_scaled_initiatives():
@@ -243,18 +254,18 @@ def test_leads_are_credited_with_their_running_and_scaled_initiatives():
 # --- a whole month --------------------------------------------------------------------------------
 
 def test_advance_one_month_exact_event_log():
-    """Slot 0 finishes its pilot, slot 1 launches, slot 2 scales; three milestones and the homes."""
+    """Slot 0 finishes its pilot, slot 1 launches, slot 2 scales; three milestones and the homes
+    the world housed this month."""
     p = params({**RULES, "mechanisms.secretariat_overload": False})
     s = state(slots=3, stage=[PILOT, IDEA, RUNNING], progress=[11.0, 0.0, 23.0], barrier=0.5,
               active=True, rung=[2, 2, 3], municipality_mask=[False, False, True])
+    s.youth_flows[0, FLOWS.index("entered_host_home"), 0, 0] = 4
     m = month(slots=3, launch=[QUIET, 0.1, QUIET], transition=[0.9, 0.9, 0.4])
     produced = initiatives.advance(s, p, m, pools(), effort(local_alliances=2.0))
     np.testing.assert_array_equal(s.stage, [[RUNNING, PILOT, SCALED]])
     # the pilot launched this month already gets this month's pace
     np.testing.assert_array_equal(s.progress, [[0.0, 1.0, 24.0]])
-    homes = 1.0 * 1.0 + 0.25 * 1.0 + 4.0 * 1.0
-    np.testing.assert_array_equal(s.homes, [homes])
-    np.testing.assert_array_equal(produced, [1.0 * 3 + 0.5 * homes])
+    np.testing.assert_array_equal(produced, [1.0 * 3 + 0.5 * 4])
 
 
 def test_advance_counts_no_milestone_for_a_failure_or_an_idea():
@@ -320,7 +331,6 @@ def test_the_pipeline_never_creates_slots_and_only_moves_forward(
     s = state(slots=K, stage=stage, progress=progress, lead=lead, active=True, rung=rung,
               engagement=engagement, knowledge_capacity=1.0, municipality_mask=[False, False, True],
               build=build, barrier=0.5, pool_budget=budget)
-    homes = s.homes.copy()
     m = month(slots=K, idea=idea, launch=launch, transition=transition,
               **({} if pick is None else {"pool_pick": pick, "takeover": QUIET}))
     initiatives.advance(s, POOLED, m, pools(staff, money), np.full((1, 6), fte))
@@ -329,4 +339,4 @@ def test_the_pipeline_never_creates_slots_and_only_moves_forward(
     assert filled <= int(np.sum(s.stage != EMPTY)) <= filled + (1 if pick is None else 2)
     for before, after in zip(stage, s.stage[0], strict=True):
         assert after in REACHABLE[before], (before, after)
-    assert s.homes[0] >= homes[0]
+    assert (s.places >= 0).all() and ((s.stage >= PILOT) & (s.stage <= SCALED) | (s.places == 0)).all()

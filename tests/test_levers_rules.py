@@ -105,7 +105,7 @@ def test_under_the_lever_a_board_member_below_the_leading_rung_takes_a_new_idea(
     p = params(OWNERSHIP)
     s = owners(rung=[3, 2, 2], stage=[PILOT, 0, 0], build=1.0)  # no one at initiative_taking (5)
     initiatives._new_idea(s, p, month(slots=3, step=5, idea=0.0, lead=0.5), effort(strategy=1.0),
-                          np.array([True]))
+                          np.array([True]), np.array([0]), np.array([0]))
     np.testing.assert_array_equal(s.stage, [[PILOT, IDEA, 0]])
     np.testing.assert_array_equal(s.lead, [[-1, 0, -1]])
 

@@ -12,8 +12,9 @@ from hta_sim.recorder import ALL, RULES, Recorder
 LAYOUT = Layout(start=parse_month("2016-01"), steps=3, pulse_steps=(1,), grant_partner=np.array([0]),
                 grant_secretariat=np.array([True]), pool_funders=np.array([0]))
 MIX = [0.25, 0.25, 0.125, 0.125, 0.125, 0.125]
-#: (states new, long, housed; six municipalities; two bands): 1 new and 2 long in every cell, 5 housed
-YOUTH = np.stack([np.full((6, 2), 1), np.full((6, 2), 2), np.full((6, 2), 5)])[None]
+#: (states new, long, dormitory, host home, Housing First, housed; six municipalities; two bands):
+#: in every cell 1 new, 2 long, 3 in a dormitory, 4 in a host home, 6 in Housing First, 5 housed
+YOUTH = np.stack([np.full((6, 2), n) for n in (1, 2, 3, 4, 6, 5)])[None]
 
 
 def alliance(**values):
@@ -25,7 +26,9 @@ def alliance(**values):
         "staff_given": [1.0, 2.0, 0.0], "knowledge_given": [0.25, 0.5, 0.0], "pool_budget": 0.5,
         "build": 0.625, "barrier": 0.25, "secretariat_staff": 3.0, "dominance": 0.75, "phase": 1,
         "mix": MIX, "stage": [STAGE["idea"], STAGE["running"], STAGE["failed"]], "lead": [0, -1, 1],
-        "youth": YOUTH}
+        "youth": YOUTH, "solution": [0, 2, 2], "site": [0, 1, 1], "places": [0, 8, 4],
+        "housed_by": [[7, 1, 2]], "flats": [[10, 20, 0, 0, 0, 30]], "flats_free": [[1, 30, 0, 0, 0, 2]],
+        "flats_let": 9, "solution_cost": 1.25}
     return state(slots=3, **{**start, **values})
 
 
@@ -44,7 +47,14 @@ EXPECTED = {
     "effort_strategy": 0.25, "effort_local_alliances": 0.25, "effort_data_collection": 0.125,
     "effort_campaign": 0.125, "effort_public_affairs": 0.125, "effort_fundraising": 0.125,
     "phase": 1,
-    "homeless_youth": 12 * (1 + 2),  # new and long spells in 6 x 2 cells; the housed are not homeless
+    # new and long spells and host-home stays in 6 x 2 cells; the housed and placed are not homeless
+    "homeless_youth": 12 * (1 + 2 + 4),
+    "flats_stock": 60, "flats_free": 1 + 20 + 2,  # free flats never above the stock
+    "flats_let": 9, "solution_cost_mdkk": 1.25,
+    "housed_dormitory": 7, "housed_host_home": 1, "housed_housing_first": 2,
+    "occupied_dormitory": 12 * 3, "occupied_host_home": 12 * 4, "occupied_housing_first": 12 * 6,
+    "places_dormitory": 0, "places_host_home": 0, "places_housing_first": 8 + 4,
+    "municipalities_dormitory": 0, "municipalities_host_home": 0, "municipalities_housing_first": 1,
 }
 
 

@@ -73,20 +73,22 @@ def _measured(scenario_json: str, recorded: tuple[str, ...] | None,
     from .params import layout_of, roster_of
     from .recorder import ALL, Recorder
     from .state import initial_state
-    from .vocabulary import EFFORTS
-    from .world import population
+    from .vocabulary import EFFORTS, MUNICIPALITIES, SOLUTIONS
+    from .world import FLOWS, population
 
     scenario = Scenario.model_validate_json(scenario_json, strict=False)
     roster = roster_of(scenario)
     layout = layout_of(scenario, roster)
     slots = scenario.initiatives.slots
     state = initial_state(roster, 1, slots, np.full(len(EFFORTS), 1 / len(EFFORTS)),
-                          population.initial_youth(1), len(population.FLOWS), len(layout.census_steps))
+                          population.initial_youth(1), len(FLOWS), len(layout.census_steps),
+                          np.zeros((1, len(MUNICIPALITIES)), dtype=np.int64), len(SOLUTIONS))
     noise = streams.draw(0, np.arange(1), layout.steps, slots, roster.slots, levers=True,
                          world_cells=population.CELLS)
     rec = Recorder(np.arange(1), layout, recorded or ALL, steps)
 
-    world_year = 12 * len(streams.WORLD_PURPOSES) * population.CELLS * 8  # the world's year in hand
+    purposes = len(streams.WORLD_PURPOSES) + len(streams.SOLUTION_PURPOSES)
+    world_year = 12 * purposes * population.CELLS * 8  # the world's and solutions' year in hand
     return array_bytes(state), array_bytes(noise) + world_year, array_bytes(rec)
 
 

@@ -20,7 +20,8 @@ from .recorder import MonthSink, Recorder
 from .roster import Roster
 from .scenario import Scenario
 from .state import State, initial_state
-from .world import population
+from .vocabulary import SOLUTIONS
+from .world import housing, population
 
 __all__ = ["DEFAULT_CHUNK", "advance", "begin", "check", "roster_of", "run", "run_chunk",
            "simulate_batch", "start"]
@@ -49,7 +50,8 @@ def begin(roster: Roster, layout: Layout, p: Params, draws: streams.Draws, rows:
           slots: int) -> State:
     """The state at the alliance's step 0: everyone inactive, and the world run up to it."""
     state = initial_state(roster, rows, slots, p.secretariat.mix, population.initial_youth(rows),
-                          len(population.FLOWS), len(layout.census_steps))
+                          len(world.FLOWS), len(layout.census_steps), housing.initial_flats(p),
+                          len(SOLUTIONS))
     world.before_alliance(state, p, layout, draws)
     return state
 

@@ -1,15 +1,18 @@
 """The initiative pipeline (seed §8): idea -> pilot -> running -> scaled (or failed).
 
 Ideas arise from the secretariat's strategy and local-alliance work once there is a strategy, and from
-partners at the proposing rung. An idea becomes a pilot only with partners' staff and money, a
-municipality taking part (it holds the legal authority, seed §7) and regulatory clearance. Pilots and
-running solutions take months to years, at a pace set by resources and, for secretariat-led ones, the
-secretariat's capacity. Every stage houses young people; milestones and homes become results, which
-partners see only once they are communicated (``communicate``).
+partners at the proposing rung; each is an instance of a solution type, in one municipality
+(``solutions``). An idea becomes a pilot only with partners' staff and money, a municipality taking
+part (it holds the legal authority, seed §7) and regulatory clearance. Pilots and running solutions
+take months to years, at a pace set by resources and, for secretariat-led ones, the secretariat's
+capacity; at that pace they recruit the units (dormitories, hosts, support workers) whose places the
+world's young people fill (``world.housing``). Milestones and young people housed become results,
+which partners see only once they are communicated (``communicate``).
 """
 
 import numpy as np
 
+from . import solutions
 from .arrays import Array, Codes, Mask, count, ordered_sum, row_argmax, row_max
 from .contributions import Pools
 from .levers import board_ownership, development_pool, results_communication
@@ -18,7 +21,10 @@ from .mechanisms.trust_ladder import can
 from .month import MonthContext
 from .parameters import Params
 from .state import State
-from .vocabulary import EFFORT, STAGE
+from .vocabulary import EFFORT, SOLUTIONS, STAGE
+from .world import FLOWS, evidence
+
+ENTERED = FLOWS.index(f"entered_{SOLUTIONS[0]}")  # the first of the solutions' entries
 
 IDEA, PILOT, RUNNING, SCALED, FAILED = (STAGE[n] for n in ("idea", "pilot", "running", "scaled",
                                                             "failed"))
@@ -29,15 +35,16 @@ def advance(s: State, p: Params, m: MonthContext, pools: Pools, effort: Array) -
     """One month of the pipeline; returns the result units produced this month (R,)."""
     on = p.initiatives.enabled[:, 0] > 0
     before = s.stage.copy()
-    _new_idea(s, p, m, effort, on)
+    kind, site, rest = solutions.choose(p, m.draws.kind, evidence.municipality_shares())
+    _new_idea(s, p, m, effort, on, kind, site)
     if m.draws.pool_pick is not None:
-        _pool_idea(s, p, m.draws.pool_pick, on)
+        _pool_idea(s, p, m.draws.pool_pick, on, solutions.choose(p, rest, evidence.municipality_shares()))
         board_ownership.take_over(s, p, m)
     pace = _adequacy(s, p, pools) * secretariat_overload.factor(s.stage, s.lead, effort, p)
     _launch(s, p, pace, m.draws.launch)
     _mature(s, p, pace, effort, m.draws.transition)
-    homes = _homes(s, p)
-    s.homes += homes
+    solutions.recruit(s, p, pace)
+    homes = housed_this_month(s)
     _credit_leads(s)
     milestones = count((s.stage != before) & (s.stage >= PILOT) & (s.stage <= SCALED))
     return p.initiatives.milestone_units[:, 0] * milestones + p.initiatives.home_units[:, 0] * homes
@@ -55,7 +62,14 @@ def communicate(s: State, p: Params, m: MonthContext, produced: Array, effort: A
     s.visible += s.visible_flow
 
 
-def _new_idea(s: State, p: Params, m: MonthContext, effort: Array, on: Mask) -> None:
+def housed_this_month(s: State) -> Array:
+    """(R,) young people who entered one of the alliance's solutions this month (world.housing)."""
+    entered: Array = s.youth_flows[:, ENTERED : ENTERED + len(SOLUTIONS)].sum(axis=(1, 2, 3)).astype(float)
+    return entered
+
+
+def _new_idea(s: State, p: Params, m: MonthContext, effort: Array, on: Mask, kind: Codes,
+              site: Codes) -> None:
     q = p.initiatives
     sec_fte = effort[:, EFFORT["strategy"]] + effort[:, EFFORT["local_alliances"]]
     proposers = np.where(can(s, "propose"), s.engagement * s.knowledge_capacity, 0.0)
@@ -65,24 +79,28 @@ def _new_idea(s: State, p: Params, m: MonthContext, effort: Array, on: Mask) -> 
     slot = row_argmax(empty)
     arrives = on & (m.draws.idea < rate / (1.0 + rate)) & (count(empty) > 0)
     rows = np.nonzero(arrives)[0]
-    s.stage[rows, slot[rows]] = IDEA
-    s.progress[rows, slot[rows]] = 0.0
-    spread = q.size_spread[:, 0]
-    s.size[rows, slot[rows]] = (1.0 + spread * (2.0 * m.draws.size - 1.0))[rows]
+    _open(s, rows, slot[rows], kind[rows], site[rows])
     s.lead[rows, slot[rows]] = _lead(s, p, m)[rows]
     s.pooled[rows, slot[rows]] = False
 
 
-def _pool_idea(s: State, p: Params, pick: Array, on: Mask) -> None:
+def _open(s: State, rows: Codes, slots: Codes, kind: Codes, site: Codes) -> None:
+    """A new idea in each row's slot: of solution type ``kind`` in municipality ``site``, no units yet."""
+    s.stage[rows, slots] = IDEA
+    s.progress[rows, slots] = 0.0
+    s.solution[rows, slots] = kind
+    s.site[rows, slots] = site
+    s.units[rows, slots] = 0.0
+
+
+def _pool_idea(s: State, p: Params, pick: Array, on: Mask, choice: tuple[Codes, Codes, Array]) -> None:
     """The development pool funds one proposal a month while its budget lasts (levers)."""
     who = development_pool.proposer(s, p, pick)
     empty = s.stage == EMPTY
     slot = np.argmax(empty, axis=-1)
     funded = on & (who >= 0) & empty.any(axis=-1)
     rows = np.nonzero(funded)[0]
-    s.stage[rows, slot[rows]] = IDEA
-    s.progress[rows, slot[rows]] = 0.0
-    s.size[rows, slot[rows]] = 1.0
+    _open(s, rows, slot[rows], choice[0][rows], choice[1][rows])
     s.lead[rows, slot[rows]] = who[rows]
     s.pooled[rows, slot[rows]] = True
     development_pool.spend(s, p, funded)
@@ -128,14 +146,6 @@ def _mature(s: State, p: Params, pace: Array, effort: Array, u: Array) -> None:
     spread = q.scale_rate * effort[:, EFFORT["local_alliances"], None]
     ready = (s.stage == RUNNING) & (s.progress >= q.running_months) & ~done_pilot
     s.stage[ready & (u < spread)] = SCALED
-
-
-def _homes(s: State, p: Params) -> Array:
-    q = p.initiatives
-    rate = np.where(s.stage == PILOT, q.homes_pilot, 0.0) + \
-        np.where(s.stage == RUNNING, q.homes_running, 0.0) + \
-        np.where(s.stage == SCALED, q.homes_scaled, 0.0)
-    return ordered_sum(rate * s.size)
 
 
 def _credit_leads(s: State) -> None:

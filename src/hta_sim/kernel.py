@@ -3,9 +3,10 @@
 The Mesa model calls ``step`` with a batch of one replicate, the vectorised engine with many. All
 updates are synchronous: partners respond to the aggregates of the month's start. Each step computes
 its ``MonthContext`` once and hands it to the rules. Order (docs/ODD.md, "Process overview"):
-partners join -> roles and meetings -> partners contribute -> the secretariat sets its mix ->
-the alliance builds itself -> initiatives advance -> results become visible -> barriers erode ->
-partners perceive and remember -> engagement updates -> rungs move -> phase -> pulse on its dates.
+the world (young people's flows, the solutions' stays and entries) -> partners join -> roles and
+meetings -> partners contribute -> the secretariat sets its mix -> the alliance builds itself ->
+initiatives advance -> results become visible -> barriers erode and flats are won -> partners
+perceive and remember -> engagement updates -> rungs move -> phase -> pulse on its dates.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from . import contributions, initiatives, phases, pulse, secretariat, world
+from . import contributions, initiatives, phases, pulse, secretariat, solutions, world
 from .arrays import masked_mean
 from .levers import advisory_board, new_partners, results_communication
 from .mechanisms import (
@@ -32,6 +33,7 @@ from .params import Layout
 from .state import State
 from .streams import Draws
 from .vocabulary import EFFORT
+from .world import housing
 
 Mask = npt.NDArray[np.bool_]
 
@@ -53,6 +55,8 @@ def step(s: State, p: Params, layout: Layout, t: int, draws: Draws) -> MonthCont
     produced = initiatives.advance(s, p, m, pools, effort)
     initiatives.communicate(s, p, m, produced, effort)
     regulatory_barriers.erode(s, p, effort)
+    housing.widen(s, p, m, effort[:, EFFORT["public_affairs"]])
+    s.solution_cost += solutions.monthly_cost(s, p)
     results_lag.perceive(s, p, m, results_lag.progress(s, p), results_communication.reach(s, p, m))
     stake.remember(s, p)
     _engage(s, p, m)

@@ -27,6 +27,7 @@ class MonthContext:
     after_pulse: bool  # the pulse was measured last month (the adaptive secretariat reads it)
     draws: Draws  # this month's random numbers
     world: Array | None = None  # (R, purposes, cells): the world's draws this month
+    solutions: Array | None = None  # (R, purposes, cells): the solutions' draws (alliance months)
     census_due: bool = False  # the national count is taken this month (week 6, February)
     census_step: int = -1  # which of the run's counts it is
 
@@ -35,7 +36,8 @@ class MonthContext:
         return cls(step=t, associated=t >= p.time.association, pulse_due=t in layout.pulse_steps,
                    after_pulse=(t - 1) in layout.pulse_steps, draws=draws.at(t),
                    world=_world(layout, t, draws), census_due=t in layout.census_steps,
-                   census_step=_census(layout, t))
+                   census_step=_census(layout, t),
+                   solutions=None if draws.solutions is None else draws.solutions.month(t))
 
     @classmethod
     def before_alliance(cls, layout: Layout, p: Params, t: int, draws: Draws) -> MonthContext:

@@ -75,6 +75,10 @@ class MechanismsValues:
     peer_influence: Column  # switch: 1.0 on, 0.0 off
     stake: Column  # switch: 1.0 on, 0.0 off
     returns_to_homelessness: Column  # switch: 1.0 on, 0.0 off
+    housing_constraint: Column  # switch: 1.0 on, 0.0 off
+    dormitory_capacity: Column  # switch: 1.0 on, 0.0 off
+    host_home_capacity: Column  # switch: 1.0 on, 0.0 off
+    housing_first_capacity: Column  # switch: 1.0 on, 0.0 off
 
 
 @dataclasses.dataclass(frozen=True)
@@ -217,10 +221,6 @@ class InitiativesValues:
     pilot_months: Column
     running_months: Column
     scale_rate: Column
-    homes_pilot: Column
-    homes_running: Column
-    homes_scaled: Column
-    size_spread: Column
     milestone_units: Column
     home_units: Column
     communication_base: Column
@@ -253,6 +253,64 @@ class WorldValues:
     to_long: Column
     exit_long: Column
     return_rate: Column
+
+
+@dataclasses.dataclass(frozen=True)
+class SolutionValues:
+    """What every solution type has (``scenario.Solution``): recruitment, filling, stays."""
+
+    weight: Column
+    units_pilot: Column
+    units_running: Column
+    units_scaled: Column
+    units_per_month: Column
+    fill_rate: Column
+    stay_months: Column
+
+
+@dataclasses.dataclass(frozen=True)
+class DormitoryValues(SolutionValues):
+    """``[solutions.dormitory]``: a unit is a dormitory."""
+
+    rooms_per_dormitory: Column
+    reserved_share: Column
+    cost_dkk_per_place_month: Column
+
+
+@dataclasses.dataclass(frozen=True)
+class HostHomeValues(SolutionValues):
+    """``[solutions.host_home]``: a unit is a host, with one place."""
+
+    cost_dkk_per_place_month: Column
+
+
+@dataclasses.dataclass(frozen=True)
+class HousingFirstValues(SolutionValues):
+    """``[solutions.housing_first]``: a unit is a support worker with a caseload."""
+
+    caseload: Column
+    worker_cost_dkk_per_year: Column
+
+
+@dataclasses.dataclass(frozen=True)
+class SolutionsValues:
+    """``[solutions]``: the solution types (vocabulary.SOLUTIONS), in that order."""
+
+    dormitory: DormitoryValues
+    host_home: HostHomeValues
+    housing_first: HousingFirstValues
+
+
+@dataclasses.dataclass(frozen=True)
+class FlatsValues:
+    """``[flats]``: the stock of cheap youth flats and what widens it."""
+
+    stock: Column  # whole number
+    turnover: Column
+    ordinary_share: Column
+    public_affairs_flats_per_fte_year: Column
+    programme_date: Column  # month: step index (never: NEVER)
+    programme_flats: Column  # whole number
 
 
 @dataclasses.dataclass(frozen=True)
@@ -341,6 +399,8 @@ class Params:
     initiatives: InitiativesValues
     funding: FundingValues
     world: WorldValues
+    solutions: SolutionsValues
+    flats: FlatsValues
     development_pool: DevelopmentPoolValues
     advisory_board: AdvisoryBoardValues
     board_ownership: BoardOwnershipValues

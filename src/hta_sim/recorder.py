@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from . import solutions
 from .arrays import Array, Codes, Mask, masked_mean, ordered_sum
 from .calendar import dates
 from .params import Layout
@@ -23,16 +24,18 @@ from .vocabulary import (
     BANDS,
     BODIES,
     EFFORTS,
+    HOMELESS_STATES,
     MUNICIPALITIES,
     PHASES,
     PULSE_PARAMETERS,
     RUNGS,
+    SOLUTIONS,
     STAGES,
     STEERING_GROUP,
     YOUTH_STATES,
 )
 
-HOUSED = YOUTH_STATES.index("housed")  # the states before it are homeless
+HOMELESS = [YOUTH_STATES.index(h) for h in HOMELESS_STATES]  # counted as homeless (the count's sense)
 Recorded = npt.NDArray[Any]  # a column's values: float numbers, or whole counts and codes
 
 SCALARS = (
@@ -40,10 +43,17 @@ SCALARS = (
     "money_contributed", "money_others", "money_cofinancing", "staff_contributed",
     "knowledge_contributed", "build_level", "regulatory_barrier", "secretariat_staff", "dominance",
     "pool_budget", "active_partners", "initiatives_partner_led", "homeless_youth",
+    "flats_stock", "flats_free", "flats_let", "solution_cost_mdkk",
 )
+#: By solution type: young people housed (cumulative), places, places in use, municipalities running.
+SOLUTION_COLUMNS = tuple(f"{what}_{t}" for what in ("housed", "places", "occupied", "municipalities")
+                         for t in SOLUTIONS)
 COUNTS = tuple(f"rung_{r}" for r in RUNGS) + tuple(f"initiatives_{s}" for s in STAGES[1:])
 SHARES = tuple(f"effort_{e}" for e in EFFORTS)
-ALL = (*SCALARS, *COUNTS, *SHARES, "phase")
+ALL = (*SCALARS, *SOLUTION_COLUMNS, *COUNTS, *SHARES, "phase")
+#: Columns of whole things (partners, initiatives, young people, places, flats): integers in tables.
+WHOLE = (*COUNTS, *SOLUTION_COLUMNS, "active_partners", "initiatives_partner_led", "homeless_youth",
+         "homes_created", "flats_stock", "flats_free", "flats_let")
 
 
 def _column_rules() -> dict[str, Callable[[State], Recorded]]:
@@ -70,9 +80,18 @@ def _column_rules() -> dict[str, Callable[[State], Recorded]]:
         "secretariat_staff": lambda s: s.secretariat_staff,
         "dominance": lambda s: s.dominance,
         "active_partners": lambda s: np.sum(s.active, axis=-1),
-        "homeless_youth": lambda s: np.sum(s.youth[:, :HOUSED], axis=(1, 2, 3)),
+        "homeless_youth": lambda s: np.sum(s.youth[:, HOMELESS], axis=(1, 2, 3)),
+        "flats_stock": lambda s: np.sum(s.flats, axis=-1),
+        "flats_free": lambda s: np.sum(np.minimum(s.flats_free, s.flats), axis=-1),
+        "flats_let": lambda s: s.flats_let,
+        "solution_cost_mdkk": lambda s: s.solution_cost,
         "phase": lambda s: s.phase,
     }
+    for k, name in enumerate(SOLUTIONS):
+        rules[f"housed_{name}"] = functools.partial(_housed, kind=k)
+        rules[f"occupied_{name}"] = functools.partial(_occupied, kind=k)
+        rules[f"places_{name}"] = functools.partial(_places, kind=k)
+        rules[f"municipalities_{name}"] = functools.partial(_municipalities, kind=k)
     for k, name in enumerate(RUNGS):
         rules[f"rung_{name}"] = functools.partial(_on_rung, rung=k)
     for k, name in enumerate(STAGES[1:], start=1):
@@ -80,6 +99,22 @@ def _column_rules() -> dict[str, Callable[[State], Recorded]]:
     for k, name in enumerate(EFFORTS):
         rules[f"effort_{name}"] = functools.partial(_effort, effort=k)
     return rules
+
+
+def _housed(s: State, kind: int) -> Recorded:
+    return s.housed_by[:, kind]
+
+
+def _occupied(s: State, kind: int) -> Recorded:
+    return np.sum(s.youth[:, YOUTH_STATES.index(SOLUTIONS[kind])], axis=(1, 2))
+
+
+def _places(s: State, kind: int) -> Recorded:
+    return np.sum(np.where(s.solution == kind, s.places, 0), axis=-1)
+
+
+def _municipalities(s: State, kind: int) -> Recorded:
+    return solutions.running(s)[:, kind]
 
 
 def _on_rung(s: State, rung: int) -> Recorded:
@@ -171,10 +206,10 @@ class Recorder:
             "date": np.tile(dates(self.layout.start, T), R),
             "phase": np.asarray(PHASES, dtype=object)[self.columns["phase"].ravel()],
         }
-        for name in (*SCALARS, *COUNTS, *SHARES):
+        for name in (*SCALARS, *SOLUTION_COLUMNS, *COUNTS, *SHARES):
             frame[name] = self.columns[name].ravel()
         df = pd.DataFrame(frame)
-        for name in (*COUNTS, "active_partners", "initiatives_partner_led", "homeless_youth"):
+        for name in WHOLE:
             df[name] = df[name].astype(np.int64)
         df["phase"] = pd.Categorical(df["phase"], categories=PHASES)
         return df

@@ -147,6 +147,10 @@ class Mechanisms(Section):
     peer_influence: bool = True
     stake: bool = True
     returns_to_homelessness: bool = True
+    housing_constraint: bool = True  # off: a solution finds a cheap flat whenever it needs one
+    dormitory_capacity: bool = True  # off: dormitories take whoever they reach, places unbounded
+    host_home_capacity: bool = True  # off: host homes take whoever they reach, places unbounded
+    housing_first_capacity: bool = True  # off: support takes whoever it reaches, places unbounded
 
 
 class Engagement(Section):
@@ -250,10 +254,6 @@ class Initiatives(Section):
     pilot_months: Annotated[float, Field(ge=1.0, le=120.0)] = 12.0
     running_months: Annotated[float, Field(ge=1.0, le=240.0)] = 24.0
     scale_rate: Rate = 0.05
-    homes_pilot: Homes = 0.15
-    homes_running: Homes = 0.8
-    homes_scaled: Homes = 4.0
-    size_spread: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.5
     milestone_units: Units = 1.0
     home_units: Units = 0.1
     communication_base: Rate = 0.02
@@ -305,6 +305,110 @@ class World(Section):
     to_long: Rate = 1.0 / 12.0  # a month: a spell passes a year
     exit_long: Rate = 1.0 / 12.0  # a month, spells over a year
     return_rate: Rate = 0.0087  # a month, of young people the alliance housed
+
+
+Count = Annotated[int, Field(ge=0, le=1_000_000)]  # whole flats, rooms or young people
+Recruits = Annotated[float, Field(ge=0.0, le=1000.0)]  # dormitories, hosts or support workers
+Dkk = Annotated[float, Field(ge=0.0, le=10_000_000.0)]  # Danish kroner
+
+
+class Solution(Section):
+    """What every solution type has (seed §8).
+
+    A *unit* is what the solution recruits: a dormitory that signs an agreement, a host family, a
+    support worker. An initiative of the type recruits units up to its stage's number (pilot,
+    running, scaled) at ``units_per_month`` (times its resource adequacy); its places are the
+    units' places, whole. Free places are filled at ``fill_rate`` a month; a stay ends with chance
+    one over ``stay_months`` a month.
+    """
+
+    weight: Annotated[float, Field(ge=0.0, le=100.0)] = 1.0  # relative share of new ideas
+    units_pilot: Recruits = 1.0
+    units_running: Recruits = 2.0
+    units_scaled: Recruits = 6.0
+    units_per_month: Annotated[float, Field(ge=0.0, le=100.0)] = 0.25
+    fill_rate: Rate = 0.5
+    stay_months: Annotated[float, Field(ge=1.0, le=600.0)] = 12.0
+
+
+class Dormitory(Solution):
+    """The dormitory model (Kollegiemodellen / Bo Sammen).
+
+    A dormitory reserves a share of its rooms for homeless young people, who live there on an
+    ordinary lease (seed §8: 10-20 %; 18 places in Copenhagen and Odense, one more agreement in
+    Herlev; target 100 homes).
+    """
+
+    units_pilot: Recruits = 2.0  # dormitories: Copenhagen and Odense (seed §8)
+    units_running: Recruits = 3.0  # one more agreement (Herlev, seed §8)
+    units_scaled: Recruits = 11.0  # the target's 100 homes at 9 places a dormitory (seed §8)
+    stay_months: Annotated[float, Field(ge=1.0, le=600.0)] = 24.0
+    rooms_per_dormitory: Annotated[float, Field(ge=1.0, le=10_000.0)] = 90.0
+    reserved_share: Annotated[float, Field(ge=0.0, le=1.0)] = 0.10
+    cost_dkk_per_place_month: Dkk = 2_500.0
+
+
+class HostHome(Solution):
+    """Host homes (Hjem til Dig, with the Red Cross).
+
+    A private host takes one young person for 3-6 months; then the young person needs a home of
+    their own (seed §8: goal 40-60 young people over three years; 2 housed by December 2018, behind
+    plan).
+    """
+
+    units_pilot: Recruits = 3.0  # hosts
+    units_running: Recruits = 6.0  # the goal's 40-60 young people over three years at 4.5-month stays
+    units_scaled: Recruits = 20.0
+    units_per_month: Annotated[float, Field(ge=0.0, le=100.0)] = 0.25
+    fill_rate: Rate = 0.3
+    stay_months: Annotated[float, Field(ge=1.0, le=600.0)] = 4.5  # seed §8: 3-6 months
+    cost_dkk_per_place_month: Dkk = 6_000.0
+
+
+class HousingFirst(Solution):
+    """Housing First with support in a municipality.
+
+    Seed §1: the alliance's approach; §8: the 24/7 support model. A support worker carries a
+    caseload, and each young person needs a cheap flat.
+    """
+
+    units_pilot: Recruits = 1.0  # support workers
+    units_running: Recruits = 2.0
+    units_scaled: Recruits = 6.0
+    stay_months: Annotated[float, Field(ge=1.0, le=600.0)] = 18.0  # months of support
+    caseload: Annotated[float, Field(ge=1.0, le=100.0)] = 8.0
+    worker_cost_dkk_per_year: Dkk = 550_000.0
+
+
+class Solutions(Section):
+    """The solution types an initiative can be an instance of (seed §8)."""
+
+    dormitory: Dormitory = Dormitory()
+    host_home: HostHome = HostHome()
+    housing_first: HousingFirst = HousingFirst()
+
+    @model_validator(mode="after")
+    def _some_weight(self) -> Solutions:
+        if self.dormitory.weight + self.host_home.weight + self.housing_first.weight <= 0.0:
+            raise ValueError("the solution types' weights are all 0; at least one must be > 0")
+        return self
+
+
+class Flats(Section):
+    """Cheap youth flats: the binding constraint.
+
+    Seed §1: the first strategic effort is more cheap housing. A stock whose tenants move out at
+    ``turnover`` a month; ordinary exits from homelessness take ``ordinary_share`` of their number
+    of the month's vacancies first, and the alliance's solutions compete for the rest. Public
+    affairs and a dated programme widen the stock.
+    """
+
+    stock: Count = 3_000  # cheap youth flats nationally, split as the homeless are
+    turnover: Rate = 1.0 / 30.0  # a month: tenants stay two and a half years
+    ordinary_share: Share = 0.2  # of ordinary exits, the share that take a cheap youth flat
+    public_affairs_flats_per_fte_year: Annotated[float, Field(ge=0.0, le=10_000.0)] = 20.0
+    programme_date: MaybeMonth = None  # a housing programme (a dated event) adds flats
+    programme_flats: Count = 0
 
 
 # --- levers (seed §9: the evaluation's recommendations) ------------------------------------------
@@ -405,6 +509,8 @@ class Scenario(Section):
     initiatives: Initiatives = Initiatives()
     funding: Funding = Funding()
     world: World = World()
+    solutions: Solutions = Solutions()
+    flats: Flats = Flats()
     development_pool: DevelopmentPool = DevelopmentPool()
     advisory_board: AdvisoryBoard = AdvisoryBoard()
     board_ownership: BoardOwnership = BoardOwnership()
@@ -459,7 +565,7 @@ def _plain(value: Any) -> Any:
 
 
 #: Dates that mark a point of the run: inside the horizon (an end may also be "never").
-POINT_DATES = ("time.association", "secretariat.funding_ends")
+POINT_DATES = ("time.association", "secretariat.funding_ends", "flats.programme_date")
 #: Lever dates, checked only when the lever acts (a switched-off lever's date never comes), with
 #: the lever's switch; a start may precede the horizon (in place from the first month).
 LEVER_DATES = {"development_pool.start": "development_pool.enabled",

@@ -49,7 +49,9 @@ class State:
     unshown: Array  # results produced but not yet communicated, result units
     visible: Array  # cumulative visible results, result units
     visible_flow: Array  # visible results added this month
-    homes: Array  # cumulative homes created through the alliance's initiatives
+    homes: Array  # cumulative young people housed through the alliance's solutions (whole)
+    housed_by: Codes  # (R, types) cumulative young people housed, by solution type (SOLUTIONS)
+    solution_cost: Array  # cumulative MDKK the solutions' places have cost
     pool_budget: Array  # MDKK in the development pool, not yet granted
     dominance: Array  # 0-1, the largest funder's share of this month's money
     secretariat_staff: Array  # FTE the secretariat can pay for this month
@@ -59,24 +61,31 @@ class State:
     # initiatives (R, K)
     stage: Codes  # index into STAGES
     progress: Array  # months of adequately resourced work in the current stage
-    size: Array  # scale factor on homes
+    solution: Codes  # the solution type it is an instance of (SOLUTIONS)
+    site: Codes  # the municipality it runs in (MUNICIPALITIES)
+    units: Array  # units recruited: dormitories, hosts or support workers
+    places: Codes  # whole places of the units recruited (solutions.recruit)
     lead: Codes  # the leading partner, or -1 for the secretariat
     pooled: Mask  # funded by the development pool
     # the world (R, youth state, municipality, band): whole young people
     youth: Codes  # homeless in new and long spells, and housed by the alliance (YOUTH_STATES)
-    youth_flows: Codes  # (R, flow, municipality, band) this month's flows (world.population.FLOWS)
+    youth_flows: Codes  # (R, flow, municipality, band) this month's flows (world.FLOWS)
     census: Codes  # (R, count, municipality, band) homeless at each national count (week 6)
+    flats: Codes  # (R, municipality) the stock of cheap youth flats
+    flats_free: Codes  # (R, municipality) this month's vacancies left to the alliance
+    flats_let: Codes  # (R,) cumulative cheap flats let to young people through the solutions
 
     def copy(self) -> State:
         return State(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
 
 
 def initial_state(roster: Roster, replicates: int, slots: int, mix: Array, youth: Codes,
-                  flows: int, counts: int) -> State:
+                  flows: int, counts: int, flats: Codes, types: int) -> State:
     """Everyone inactive and at zero; the kernel's month 0 brings the initiators in.
 
-    The world starts from ``youth`` (R, states, municipalities, bands), with ``flows`` kinds of
-    flow recorded each month and ``counts`` national counts in the run.
+    The world starts from ``youth`` (R, states, municipalities, bands) and ``flats`` (R,
+    municipalities), with ``flows`` kinds of flow recorded each month, ``counts`` national counts
+    in the run and ``types`` solution types.
     """
 
     R, P, K = replicates, roster.size, slots
@@ -118,6 +127,8 @@ def initial_state(roster: Roster, replicates: int, slots: int, mix: Array, youth
         visible=zeros_r.copy(),
         visible_flow=zeros_r.copy(),
         homes=zeros_r.copy(),
+        housed_by=np.zeros((R, types), dtype=np.int64),
+        solution_cost=zeros_r.copy(),
         pool_budget=zeros_r.copy(),
         dominance=zeros_r.copy(),
         secretariat_staff=zeros_r.copy(),
@@ -126,10 +137,16 @@ def initial_state(roster: Roster, replicates: int, slots: int, mix: Array, youth
         scores=np.full((R, 2, len(PULSE_PARAMETERS)), np.nan),
         stage=np.zeros((R, K), dtype=np.int64),
         progress=np.zeros((R, K)),
-        size=np.ones((R, K)),
+        solution=np.zeros((R, K), dtype=np.int64),
+        site=np.zeros((R, K), dtype=np.int64),
+        units=np.zeros((R, K)),
+        places=np.zeros((R, K), dtype=np.int64),
         lead=np.full((R, K), -1, dtype=np.int64),
         pooled=np.zeros((R, K), dtype=bool),
         youth=youth.copy(),
         youth_flows=np.zeros((R, flows, *youth.shape[2:]), dtype=np.int64),
         census=np.zeros((R, counts, *youth.shape[2:]), dtype=np.int64),
+        flats=flats.copy(),
+        flats_free=np.zeros_like(flats),
+        flats_let=np.zeros(R, dtype=np.int64),
     )

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import ndtri
 
-ALLIANCE_PURPOSES = ("idea", "size")  # per month
+ALLIANCE_PURPOSES = ("idea", "kind")  # per month: an idea arrives; its solution type and site
 SLOT_PURPOSES = ("launch", "transition")  # per initiative slot, per month
 PARTNER_PURPOSES = ("engagement", "ladder", "lead")  # per partner, per month
 INITIAL_PURPOSES = ("engagement0",)  # per partner, once
@@ -34,7 +34,13 @@ MONTHLY = (*ALLIANCE_PURPOSES, *SLOT_PURPOSES, *PARTNER_PURPOSES, *LEVER_PURPOSE
 #: The world's draws each month, one per purpose for every municipality and age band.
 WORLD_PURPOSES = ("inflow", "exit_new", "age_new", "to_long", "exit_long", "age_long", "returns",
                   "age_housed")
+#: The draws of the alliance's solutions in the world, each month from the alliance's start, per
+#: municipality and age band (flats: per municipality, from the first band's cell).
+SOLUTION_PURPOSES = ("leave_dormitory", "leave_host_home", "leave_housing_first", "age_dormitory",
+                     "age_host_home", "age_housing_first", "fill_dormitory", "fill_host_home",
+                     "fill_housing_first", "vacancies", "ordinary", "widened")
 WORLD_STREAM = 3  # the replicate's stream for the world (0: the model, 1: levers, 2: Mesa's own)
+SOLUTION_STREAM = 4  # the stream of the solutions' draws, so that the world's stay as they were
 OPEN = 2.0**-54  # added to every uniform, so that it lies in (0, 1) and the normal quantile is finite
 GROUP = 16  # replicates laid out together: amortises the per-call cost, keeps the buffer cache-sized
 
@@ -52,7 +58,7 @@ class Draws:
     """
 
     idea: Array  # (R, T)
-    size: Array  # (R, T)
+    kind: Array  # (R, T)
     launch: Array  # (R, T, K)
     transition: Array  # (R, T, K)
     engagement: Array  # (R, T, P) standard normal
@@ -63,17 +69,19 @@ class Draws:
     takeover: Array | None = None  # (R, T, K), only when a lever that needs it is on
     rows: Index | None = None
     world: WorldStream | None = None  # the world's draws, month by month
+    solutions: WorldStream | None = None  # the solutions' draws in the world, month by month
 
     def at(self, t: int) -> Draws:
         """The draws of month t: the per-month arrays lose their time axis; rows are gathered."""
         return Draws(**{name: _month(getattr(self, name), t, self.rows) for name in MONTHLY},  # type: ignore[arg-type]
-                     engagement0=self.engagement0, world=self.world)
+                     engagement0=self.engagement0, world=self.world, solutions=self.solutions)
 
     def shared(self, rows: Index) -> Draws:
         """Rows that read these draws' rows ``rows[i]``: the same numbers as drawing those replicates."""
         world = None if self.world is None else self.world.shared(rows)
+        solutions = None if self.solutions is None else self.solutions.shared(rows)
         return dataclasses.replace(self, engagement0=np.take(self.engagement0, rows, axis=0), rows=rows,
-                                   world=world)
+                                   world=world, solutions=solutions)
 
 
 @dataclass(frozen=True)
@@ -88,16 +96,18 @@ class WorldStream:
     keys: npt.NDArray[np.uint64]  # (R, 2) each replicate's Philox key
     cells: int  # municipalities x age bands
     rows: Index | None = None
+    purposes: int = len(WORLD_PURPOSES)
     _cache: dict[int, Array] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def of(cls, seed: int, replicates: Index, cells: int) -> WorldStream:
-        keys = np.array([np.random.SeedSequence(seed, spawn_key=(int(r), WORLD_STREAM))
+    def of(cls, seed: int, replicates: Index, cells: int, stream: int = WORLD_STREAM,
+           purposes: int = len(WORLD_PURPOSES)) -> WorldStream:
+        keys = np.array([np.random.SeedSequence(seed, spawn_key=(int(r), stream))
                          .generate_state(2, np.uint64) for r in replicates], dtype=np.uint64)
-        return cls(keys=keys.reshape(len(replicates), 2), cells=cells)
+        return cls(keys=keys.reshape(len(replicates), 2), cells=cells, purposes=purposes)
 
     def shared(self, rows: Index) -> WorldStream:
-        return WorldStream(keys=self.keys, cells=self.cells, rows=rows)
+        return WorldStream(keys=self.keys, cells=self.cells, rows=rows, purposes=self.purposes)
 
     def month(self, w: int) -> Array:
         """(R, purposes, cells) uniforms for world month ``w`` (months from the world's start)."""
@@ -114,7 +124,7 @@ class WorldStream:
         One bit generator is re-keyed per replicate (a tenth of the cost of building one), and the
         raw 64-bit draws become doubles as numpy's ``random`` makes them: (x >> 11) * 2**-53.
         """
-        n = 12 * len(WORLD_PURPOSES) * self.cells
+        n = 12 * self.purposes * self.cells
         raw = np.empty((len(self.keys), n), dtype=np.uint64)
         philox = np.random.Philox(0)
         state = philox.state
@@ -124,7 +134,7 @@ class WorldStream:
             philox.state = state
             raw[r] = philox.random_raw(n)
         u: Array = ((raw >> np.uint64(11)) * (1.0 / 9007199254740992.0)).astype(np.float64) + OPEN
-        return u.reshape(len(self.keys), 12, len(WORLD_PURPOSES), self.cells)
+        return u.reshape(len(self.keys), 12, self.purposes, self.cells)
 
 
 def _month(draws: Array | None, t: int, rows: Index | None) -> Array | None:
@@ -222,8 +232,10 @@ def draw(seed: int, replicates: Index, steps: int, slots: int, partner_slots: In
     if levers:
         out |= draw_levers(seed, replicates, steps, slots)
     world = WorldStream.of(seed, replicates, world_cells) if world_cells else None
+    solutions = WorldStream.of(seed, replicates, world_cells, SOLUTION_STREAM,
+                               len(SOLUTION_PURPOSES)) if world_cells else None
     # the purposes' arrays, by name (mypy cannot tell the keys apart)
-    return Draws(**out, world=world)  # type: ignore[arg-type]
+    return Draws(**out, world=world, solutions=solutions)  # type: ignore[arg-type]
 
 
 def draw_levers(seed: int, replicates: Index, steps: int, slots: int) -> dict[str, Array]:

@@ -83,6 +83,12 @@ BAND_YEARS: Final = (7, 5)  # how many years of age each band spans
 #: grouped as one (the data give no count for them one by one).
 MUNICIPALITIES: Final = ("copenhagen", "aarhus", "aalborg", "odense", "roskilde", "rest")
 
-#: A young person's state in the world: homeless in a spell of under a year (new) or longer (long),
-#: or housed by the alliance's solutions and at risk of returning.
-YOUTH_STATES: Final = ("new", "long", "housed")
+#: The alliance's solution types (seed §8): an initiative is an instance of one.
+SOLUTIONS: Final = ("dormitory", "host_home", "housing_first")
+
+#: A young person's state in the world: homeless in a spell of under a year (new) or longer (long);
+#: staying in one of the alliance's solutions (SOLUTIONS, in that order); or moved on from a solution
+#: into a home of their own and at risk of returning (housed). A host-home stay is temporary, so the
+#: national count counts it as homelessness (HOMELESS_STATES).
+YOUTH_STATES: Final = ("new", "long", *SOLUTIONS, "housed")
+HOMELESS_STATES: Final = ("new", "long", "host_home")

@@ -22,6 +22,7 @@ from ..arrays import Array, Codes
 from ..calendar import parse_month
 from ..outcomes import PEAK_MONTHS, TROUGH_MONTHS
 from ..scenario import Scenario
+from .targets import programme_count
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def _run(scenarios: Sequence[Scenario], seed: int, replicates: int, homes_step: 
     ids = list(range(replicates)) * n  # replicate numbers 0..R-1 for each candidate in turn
     recs = engine.run(per_rep, seed, ids)
     scores = np.concatenate([r.pulse for r in recs])
-    homes = np.concatenate([r.columns["homes_created"][:, homes_step] for r in recs])
+    homes = np.concatenate([programme_count(r.columns)[:, homes_step] for r in recs])
     curves = [np.concatenate([r.columns[f"engagement_{c}"] for r in recs]).reshape(n, replicates, -1)
               for c in ("mean", "board", "ab")]
     return Batch(scores.reshape(n, replicates, *scores.shape[1:]), homes.reshape(n, replicates),

@@ -3,7 +3,8 @@
 Targets (seed digest §5, §6, §8):
 
 * the 16 state scores of October 2018, board and advisory board (AB), parameters 1-8;
-* about 20 homes by December 2018 (18 dorm places and 2 host homes);
+* about 20 of the seed's programme figures by December 2018: 18 dormitory places and 2 young people
+  housed in host homes (``programme_count``: places_dormitory + housed_host_home);
 * the dip: the ensemble depth within 5-30 % and each replicate's own smoothed depth >= 5 % in at
   least 80 % of replicates (the window is our assumption for the seed's "small dip").
 
@@ -29,6 +30,8 @@ SEED_DATE = "2018-10"
 HOMES_DATE = "2018-12"
 SCORE_RANGE = (1.0, 5.0)  # the pulse scale (seed §5)
 HOMES_SEED = 20.0  # 18 dorm places + 2 host homes (seed §8)
+#: The trajectory columns whose sum the seed's "18 dorm places and 2 host homes" measures.
+PROGRAMME_COLUMNS = ("places_dormitory", "housed_host_home")
 #: Observation error of one score: the evaluators score in whole steps from 15 interviews, so a seed
 #: score of 3 stands for anything from about 2.5 to 3.5 (one sd = half a step).
 SCORE_SD = 0.5
@@ -37,6 +40,13 @@ HOMES_LOG_SD = float(np.log(2.0) / 2.0)
 #: The dip's acceptance band (docs/ODD.md, "The dip") and the share of replicates that must dip.
 DIP_BAND = (0.05, 0.30)
 DIP_REPLICATE_MIN, DIP_REPLICATE_SHARE = 0.05, 0.80
+
+
+def programme_count(columns: dict[str, np.ndarray] | pd.DataFrame) -> np.ndarray | pd.Series:
+    """The seed's programme figure in a run: dormitory places plus young people housed in host homes
+    (Housing First and the dormitories' cumulative stays are not what the seed counted)."""
+    first, second = PROGRAMME_COLUMNS
+    return columns[first] + columns[second]
 
 
 @dataclass(frozen=True)

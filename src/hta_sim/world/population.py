@@ -19,17 +19,18 @@ from ..month import MonthContext
 from ..parameters import Params, choice_code
 from ..scenario import World
 from ..streams import WORLD_PURPOSES
-from ..vocabulary import BAND_YEARS, BANDS, MUNICIPALITIES, YOUTH_STATES
+from ..vocabulary import BAND_YEARS, BANDS, HOMELESS_STATES, MUNICIPALITIES, YOUTH_STATES
 from . import evidence
 from .sampling import binomial, poisson
 
-NEW, LONG, HOUSED = (YOUTH_STATES.index(s) for s in YOUTH_STATES)
+NEW, LONG, HOUSED = (YOUTH_STATES.index(s) for s in ("new", "long", "housed"))
+HOMELESS = [YOUTH_STATES.index(s) for s in HOMELESS_STATES]
 YOUNGER, OLDER = range(len(BANDS))
 FLAT = choice_code(World, "inflow_path", "flat")
 LINEAR = choice_code(World, "inflow_form", "linear")
 #: A month's chance of leaving each band by age: one over the band's width in months.
 AGEING = np.array([1.0 / (years * MONTHS_A_YEAR) for years in BAND_YEARS])
-#: Flows recorded each month, (replicate, flow, municipality, band).
+#: Flows of the ordinary world each month, (replicate, flow, municipality, band).
 FLOWS = ("inflow", "exit_new", "exit_long", "to_long", "aged_up", "aged_out", "returns")
 CELLS = len(MUNICIPALITIES) * len(BANDS)
 _U = {name: k for k, name in enumerate(WORLD_PURPOSES)}
@@ -37,7 +38,7 @@ _U = {name: k for k, name in enumerate(WORLD_PURPOSES)}
 
 @dataclass(frozen=True)
 class MonthFlows:
-    """One month's flows, whole young people, each (R, municipality, band)."""
+    """One month's ordinary flows, whole young people, each (R, municipality, band)."""
 
     inflow: Codes
     exit_new: Codes
@@ -135,6 +136,7 @@ def _older(ageing: Codes) -> Codes:
 
 
 def homeless(youth: Codes) -> Codes:
-    """(R, municipalities, bands): homeless young people, in new and long spells."""
-    total: Codes = youth[:, NEW] + youth[:, LONG]
+    """(R, municipalities, bands): young people the national count counts as homeless: in new and
+    long spells, and in a host home's temporary stay."""
+    total: Codes = np.sum(youth[:, HOMELESS], axis=1)
     return total

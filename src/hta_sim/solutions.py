@@ -1,0 +1,119 @@
+"""The alliance's solution types (seed §8): what an initiative is an instance of, and its places.
+
+An initiative of a type recruits *units* (dormitories, hosts, support workers) up to the number its
+stage calls for; its places are its units' places, whole. Capacity is counted by type and by the
+municipality the initiative runs in (its site), and the world's young people fill it
+(``world.housing``). Places cost money each month, whether filled or not.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .arrays import Array, Codes
+from .parameters import Params, SolutionValues
+from .state import State
+from .vocabulary import MUNICIPALITIES, SOLUTIONS, STAGE
+
+DORMITORY, HOST_HOME, HOUSING_FIRST = range(len(SOLUTIONS))
+PILOT, RUNNING, SCALED = STAGE["pilot"], STAGE["running"], STAGE["scaled"]
+#: Places nobody could fill: the capacity of a solution whose capacity mechanism is off.
+UNBOUNDED = 10**9
+
+
+def types(p: Params) -> tuple[SolutionValues, ...]:
+    """Each type's parameters, in the order of vocabulary.SOLUTIONS."""
+    q = p.solutions
+    return q.dormitory, q.host_home, q.housing_first
+
+
+def capacity_switches(p: Params) -> Array:
+    """(R, types): 1.0 where the type's places bind (its capacity mechanism on)."""
+    m = p.mechanisms
+    return np.concatenate([m.dormitory_capacity, m.host_home_capacity, m.housing_first_capacity], axis=1)
+
+
+def places_per_unit(p: Params) -> Array:
+    """(R, types): a dormitory's reserved rooms, one place a host, a support worker's caseload."""
+    d, h = p.solutions.dormitory, p.solutions.housing_first
+    return np.concatenate([d.rooms_per_dormitory * d.reserved_share, np.ones_like(d.weight),
+                           h.caseload], axis=1)
+
+
+def cost_per_place_month(p: Params) -> Array:
+    """(R, types) DKK a place costs a month (stated assumptions, docs/ODD.md)."""
+    q = p.solutions
+    worker = q.housing_first.worker_cost_dkk_per_year / 12.0 / q.housing_first.caseload
+    return np.concatenate([q.dormitory.cost_dkk_per_place_month, q.host_home.cost_dkk_per_place_month,
+                           worker], axis=1)
+
+
+def choose(p: Params, u: Array, municipality_shares: Array) -> tuple[Codes, Codes, Array]:
+    """An idea's type (by the types' weights) and site (by the homeless's shares), from one uniform.
+
+    The uniform picks the type; where it fell inside the type's interval, rescaled, it is again
+    uniform and picks the site, and what is left, rescaled again, is a uniform for the next choice
+    (a pooled proposal's), so one draw a month serves all and no stream changes layout.
+    """
+    weights = np.concatenate([t.weight for t in types(p)], axis=1)
+    kind, rest = _pick(u, weights / weights.sum(axis=1, keepdims=True))
+    site, left = _pick(rest, np.broadcast_to(municipality_shares, (len(u), len(MUNICIPALITIES))))
+    return kind, site, left
+
+
+def _pick(u: Array, shares: Array) -> tuple[Codes, Array]:
+    """The category whose cumulative interval holds u (R,), and u's place inside it, rescaled."""
+    edges = np.cumsum(shares, axis=1)
+    k = np.minimum(np.sum(edges <= u[:, None], axis=1), shares.shape[1] - 1)
+    low = np.take_along_axis(edges, k[:, None], axis=1)[:, 0] - np.take_along_axis(shares, k[:, None],
+                                                                                   axis=1)[:, 0]
+    width = np.take_along_axis(shares, k[:, None], axis=1)[:, 0]
+    rest = np.clip(np.divide(u - low, width, out=np.full(u.shape, 0.5), where=width > 0), 1e-12,
+                   1.0 - 1e-12)
+    return k.astype(np.int64), rest
+
+
+def stage_units(s: State, p: Params) -> Array:
+    """(R, K) the units each initiative's stage calls for: none as an idea, failed or empty."""
+    out = np.zeros(s.stage.shape)
+    for k, t in enumerate(types(p)):
+        mine = s.solution == k
+        for stage, units in ((PILOT, t.units_pilot), (RUNNING, t.units_running), (SCALED, t.units_scaled)):
+            out = np.where(mine & (s.stage == stage), units, out)
+    return out
+
+
+def recruit(s: State, p: Params, pace: Array) -> None:
+    """Initiatives recruit units towards their stage's number, as fast as resources allow (pace)."""
+    rate = np.zeros(s.stage.shape)
+    for k, t in enumerate(types(p)):
+        rate = np.where(s.solution == k, t.units_per_month, rate)
+    wanted = stage_units(s, p)
+    s.units[:] = np.where(wanted > 0, np.minimum(wanted, s.units + rate * pace), 0.0)
+    per = np.take_along_axis(places_per_unit(p), s.solution, axis=1)
+    s.places[:] = np.floor(s.units * per + 1e-9).astype(np.int64)
+
+
+def capacity(s: State, p: Params) -> Codes:
+    """(R, types, municipalities) places by type and site; UNBOUNDED where capacity is off."""
+    return np.where(capacity_switches(p)[:, :, None] > 0, counted(s), UNBOUNDED)
+
+
+def counted(s: State) -> Codes:
+    """(R, types, municipalities) the initiatives' places (``State.places``), by type and site."""
+    R, T, M = len(s.stage), len(SOLUTIONS), len(MUNICIPALITIES)
+    cell = (np.arange(R)[:, None] * T + s.solution) * M + s.site
+    # whole places summed as floats: exact far beyond any count here, and bincount is one pass
+    summed = np.bincount(cell.ravel(), weights=s.places.ravel(), minlength=R * T * M)
+    return summed.reshape(R, T, M).astype(np.int64)
+
+
+def running(s: State) -> Codes:
+    """(R, types) municipalities where each type has at least one place."""
+    return np.sum(counted(s) > 0, axis=2)
+
+
+def monthly_cost(s: State, p: Params) -> Array:
+    """(R,) MDKK the month's places cost: every place, filled or not."""
+    per_type = np.sum(counted(s), axis=2) * cost_per_place_month(p)
+    return np.sum(per_type, axis=1) / 1e6
