@@ -1,4 +1,5 @@
-"""Paired ablation: the dip depth with each mechanism switched off in turn (same seed, same replicates).
+"""Paired ablation: each mechanism switched off in turn (same seed, same replicates): the dip depth,
+and the world's outcomes (young people housed, the national count, municipalities running solutions).
 
     python experiments/ablation.py [--replicates 100] [--seed 2018]
 
@@ -15,6 +16,11 @@ import pandas as pd
 import hta_sim
 from hta_sim.mechanisms import NAMES
 from hta_sim.outcomes import at_date, ensemble_dip
+from hta_sim.scenario import Mechanisms
+from hta_sim.vocabulary import SOLUTIONS
+
+#: The world's mechanisms (young people, places, flats, municipalities), after the engagement ones.
+WORLD = [name for name in Mechanisms.model_fields if name not in NAMES]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,6 +35,10 @@ def row(label: str, res: hta_sim.Results) -> dict:
         "trough": dip.trough,
         "trough_date": str(dates[dip.trough_step])[:7],
         "homes_2018_12": at_date(res.trajectories, "homes_created", "2018-12").median(),
+        "homes_2027_12": at_date(res.trajectories, "homes_created", "2027-12").median(),
+        "homeless_2027_02": at_date(res.trajectories, "homeless_youth", "2027-02").median(),
+        "municipalities_2027_12": sum(at_date(res.trajectories, f"municipalities_{t}", "2027-12")
+                                      for t in SOLUTIONS).median(),
     }
 
 
@@ -39,7 +49,7 @@ def main() -> None:
     args = ap.parse_args()
     base = hta_sim.load("baseline")
     rows = [row("(none: baseline)", hta_sim.simulate(base, args.replicates, args.seed))]
-    for name in NAMES:
+    for name in [*NAMES, *WORLD]:
         off = base.with_changes({f"mechanisms.{name}": False})
         rows.append(row(name, hta_sim.simulate(off, args.replicates, args.seed)))
     table = pd.DataFrame(rows)

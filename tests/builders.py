@@ -1,8 +1,9 @@
 """Small hand-built inputs for the rules' unit tests: a State, real Params and a MonthContext.
 
 * ``state(reps, partners, slots, **fields)``: every State field explicit or defaulted. The
-  defaults are zeros and False, except two fields whose "nothing" is not zero: ``lead`` -1 (the
-  secretariat leads) and ``scores`` NaN (no pulse yet). A
+  defaults are zeros and False, except three fields whose "nothing" is not zero: ``lead`` -1 (the
+  secretariat leads), ``partner_cell`` -1 (not a world municipality) and ``scores`` NaN (no pulse
+  yet). A
   value is broadcast to the field's shape, so ``engagement=[0.2, 0.5, 0.9]`` fills (1, 3) and
   ``build=0.5`` fills (reps,).
 * ``params(*changes)``: real Params compiled by ``params.compile_params`` from the schema's defaults
@@ -58,22 +59,23 @@ PARTNER_FIELDS = ("active", "board", "ab", "municipality_mask", "initiator_mask"
                   "left", "engagement", "rung", "alignment", "money_capacity", "staff_capacity",
                   "knowledge_capacity", "perceived", "expectation", "sustained", "invested",
                   "closeness", "meetings", "staff_given", "money_given", "cofinance_given",
-                  "knowledge_given", "led_results")
+                  "knowledge_given", "led_results", "partner_cell")
 ALLIANCE_FIELDS = ("build", "build_gain", "barrier", "unshown", "visible", "visible_flow", "homes",
                    "solution_cost", "flats_let", "pool_budget", "dominance", "secretariat_staff", "phase")
 SLOT_FIELDS = ("stage", "progress", "solution", "site", "units", "places", "lead", "pooled")
 #: Per replicate and solution type, or per replicate and municipality.
 BY_TYPE, BY_MUNICIPALITY = ("housed_by",), ("flats", "flats_free")
+BY_TYPE_AND_MUNICIPALITY = ("adopters", "municipal_places")
 MASKS = frozenset({"active", "board", "ab", "municipality_mask", "initiator_mask", "candidate_mask",
                    "left", "pooled"})
 #: The world's arrays (replicate, youth state or flow or count, municipality, band): whole people.
 WORLD_FIELDS = {"youth": len(YOUTH_STATES), "youth_flows": len(FLOWS), "census": 0}
 CODES = frozenset({"rung", "phase", "stage", "lead", "solution", "site", "places", "flats_let",
-                   *BY_TYPE, *BY_MUNICIPALITY, *WORLD_FIELDS})
-DEFAULTS: dict[str, float] = {"lead": -1, "scores": np.nan}
+                   "partner_cell", *BY_TYPE, *BY_MUNICIPALITY, *BY_TYPE_AND_MUNICIPALITY, *WORLD_FIELDS})
+DEFAULTS: dict[str, float] = {"lead": -1, "partner_cell": -1, "scores": np.nan}
 
 _KNOWN = (*PARTNER_FIELDS, *ALLIANCE_FIELDS, *SLOT_FIELDS, "mix", "scores", *WORLD_FIELDS, *BY_TYPE,
-          *BY_MUNICIPALITY)
+          *BY_MUNICIPALITY, *BY_TYPE_AND_MUNICIPALITY)
 if set(_KNOWN) != {f.name for f in dataclasses.fields(State)}:  # a new State field needs a shape here
     raise RuntimeError("tests/builders.py does not know every State field")
 
@@ -84,7 +86,8 @@ def _shape(name: str, reps: int, partners: int, slots: int) -> tuple[int, ...]:
         return (R, WORLD_FIELDS[name], len(MUNICIPALITIES), len(BANDS))
     groups = ((PARTNER_FIELDS, (R, partners)), (ALLIANCE_FIELDS, (R,)), (SLOT_FIELDS, (R, slots)),
               (("mix",), (R, len(EFFORTS))), (BY_TYPE, (R, len(SOLUTIONS))),
-              (BY_MUNICIPALITY, (R, len(MUNICIPALITIES))))
+              (BY_MUNICIPALITY, (R, len(MUNICIPALITIES))),
+              (BY_TYPE_AND_MUNICIPALITY, (R, len(SOLUTIONS), len(MUNICIPALITIES))))
     for names, shape in groups:
         if name in names:
             return shape

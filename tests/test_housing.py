@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hta_sim
-from hta_sim import solutions
+from hta_sim import municipalities, solutions
 from hta_sim.outcomes import at_date
 from hta_sim.scenario import load as load_scenario
 from hta_sim.streams import SOLUTION_PURPOSES
@@ -128,7 +128,7 @@ def test_with_a_capacity_off_a_solution_takes_whoever_it_reaches():
 def test_an_idea_s_type_and_site_come_from_one_uniform_rescaled():
     p = params({"solutions.dormitory.weight": 1.0, "solutions.host_home.weight": 1.0,
                 "solutions.housing_first.weight": 2.0})
-    shares = np.array([0.5, 0.25, 0.25, 0.0, 0.0, 0.0])
+    shares = np.array([0.5, 0.25, 0.25] + [0.0] * (M - 3))
     kind, site, rest = solutions.choose(p, np.array([0.6]), shares)  # type 2 holds [0.5, 1)
     assert kind.tolist() == [2] and site.tolist() == [0]  # (0.6 - 0.5) / 0.5 = 0.2 < 0.5
     assert rest == pytest.approx([0.4])  # 0.2 / 0.5
@@ -154,7 +154,7 @@ def test_capacity_running_municipalities_and_cost_count_places_by_type_and_site(
     s = state(slots=3, solution=[[1, 2, 2]], site=[[CPH, CPH, AARHUS]], places=[[3, 8, 16]])
     cap = solutions.capacity(s, p)
     assert cap[0, 1, CPH] == 3 and cap[0, 2, CPH] == 8 and cap[0, 2, AARHUS] == 16 and cap[0, 0].sum() == 0
-    assert solutions.running(s).tolist() == [[0, 1, 2]]
+    assert municipalities.running(s).sum(axis=-1).tolist() == [[0, 1, 2]]
     assert solutions.monthly_cost(s, p) == pytest.approx([(3 * 6000 + 24 * 480_000 / 12 / 8) / 1e6])
 
 
@@ -249,3 +249,13 @@ def test_the_paired_mean_of_homes_is_at_least_as_high_without_the_housing_constr
     with_flats = at_date(on, "homes_created", "2027-12")
     without = at_date(off, "homes_created", "2027-12")
     assert (without - with_flats).mean() >= 0
+
+
+@pytest.mark.parametrize("preset", hta_sim.preset_names())
+def test_no_preset_houses_more_young_people_than_its_places_allow(preset):
+    """Young people enter a solution only into a place the month starts with, so by any month the
+    young people housed are at most the places summed over the months before (every lever)."""
+    traj = hta_sim.simulate(preset, replicates=4, seed=3).trajectories.sort_values(["replicate", "step"])
+    places = traj[[f"places_{t}" for t in SOLUTIONS]].sum(axis=1)
+    offered = places.groupby(traj["replicate"]).transform(lambda x: x.shift(1, fill_value=0).cumsum())
+    assert (traj["homes_created"] <= offered).all()

@@ -28,7 +28,7 @@ OFF = {
 #: An outcome is "column@YYYY-MM" (value then) or "column@YYYY-MM..YYYY-MM" (mean over the span).
 #: CONTEXT: changes to both arms where a lever needs a precondition the calibrated baseline lacks.
 THROUGH = {
-    "development-pool-2019": ("engagement_mean@2021-12", +1, ("results_lag",)),
+    "development-pool-2019": ("engagement_mean@2019-01..2021-12", +1, ("results_lag",)),
     "ab-revitalised": ("engagement_ab@2019-01..2021-12", +1, ("board_ab_split",)),
     "ab-dissolved": ("engagement_mean@2019-01..2021-12", +1, ("board_ab_split",)),
     "board-ownership": ("homes_created@2027-12", +1, ("secretariat_overload", "own_value")),

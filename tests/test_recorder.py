@@ -12,9 +12,12 @@ from hta_sim.recorder import ALL, RULES, Recorder
 LAYOUT = Layout(start=parse_month("2016-01"), steps=3, pulse_steps=(1,), grant_partner=np.array([0]),
                 grant_secretariat=np.array([True]), pool_funders=np.array([0]))
 MIX = [0.25, 0.25, 0.125, 0.125, 0.125, 0.125]
-#: (states new, long, dormitory, host home, Housing First, housed; six municipalities; two bands):
+#: (states new, long, dormitory, host home, Housing First, housed; eight municipalities; two bands):
 #: in every cell 1 new, 2 long, 3 in a dormitory, 4 in a host home, 6 in Housing First, 5 housed
-YOUTH = np.stack([np.full((6, 2), n) for n in (1, 2, 3, 4, 6, 5)])[None]
+YOUTH = np.stack([np.full((8, 2), n) for n in (1, 2, 3, 4, 6, 5)])[None]
+#: Adopting municipalities: 3 in the grouped rest run Housing First, with 24 places of their own.
+ADOPTERS = np.zeros((1, 3, 8), dtype=np.int64)
+ADOPTERS[0, 2, 7] = 3
 
 
 def alliance(**values):
@@ -27,8 +30,9 @@ def alliance(**values):
         "build": 0.625, "barrier": 0.25, "secretariat_staff": 3.0, "dominance": 0.75, "phase": 1,
         "mix": MIX, "stage": [STAGE["idea"], STAGE["running"], STAGE["failed"]], "lead": [0, -1, 1],
         "youth": YOUTH, "solution": [0, 2, 2], "site": [0, 1, 1], "places": [0, 8, 4],
-        "housed_by": [[7, 1, 2]], "flats": [[10, 20, 0, 0, 0, 30]], "flats_free": [[1, 30, 0, 0, 0, 2]],
-        "flats_let": 9, "solution_cost": 1.25}
+        "housed_by": [[7, 1, 2]], "flats": [[10, 20, 0, 0, 0, 0, 0, 30]],
+        "flats_free": [[1, 30, 0, 0, 0, 0, 0, 2]], "flats_let": 9, "solution_cost": 1.25,
+        "adopters": ADOPTERS, "municipal_places": ADOPTERS * 8}
     return state(slots=3, **{**start, **values})
 
 
@@ -47,14 +51,15 @@ EXPECTED = {
     "effort_strategy": 0.25, "effort_local_alliances": 0.25, "effort_data_collection": 0.125,
     "effort_campaign": 0.125, "effort_public_affairs": 0.125, "effort_fundraising": 0.125,
     "phase": 1,
-    # new and long spells and host-home stays in 6 x 2 cells; the housed and placed are not homeless
-    "homeless_youth": 12 * (1 + 2 + 4),
+    # new and long spells and host-home stays in 8 x 2 cells; the housed and placed are not homeless
+    "homeless_youth": 16 * (1 + 2 + 4),
     "flats_stock": 60, "flats_free": 1 + 20 + 2,  # free flats never above the stock
     "flats_let": 9, "solution_cost_mdkk": 1.25,
     "housed_dormitory": 7, "housed_host_home": 1, "housed_housing_first": 2,
-    "occupied_dormitory": 12 * 3, "occupied_host_home": 12 * 4, "occupied_housing_first": 12 * 6,
-    "places_dormitory": 0, "places_host_home": 0, "places_housing_first": 8 + 4,
-    "municipalities_dormitory": 0, "municipalities_host_home": 0, "municipalities_housing_first": 1,
+    "occupied_dormitory": 16 * 3, "occupied_host_home": 16 * 4, "occupied_housing_first": 16 * 6,
+    "places_dormitory": 0, "places_host_home": 0, "places_housing_first": 8 + 4 + 3 * 8,
+    # Aarhus (the site of two Housing First initiatives, counted once) and the rest's 3 adopters
+    "municipalities_dormitory": 0, "municipalities_host_home": 0, "municipalities_housing_first": 1 + 3,
 }
 
 

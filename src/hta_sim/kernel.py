@@ -5,8 +5,9 @@ updates are synchronous: partners respond to the aggregates of the month's start
 its ``MonthContext`` once and hands it to the rules. Order (docs/ODD.md, "Process overview"):
 the world (young people's flows, the solutions' stays and entries) -> partners join -> roles and
 meetings -> partners contribute -> the secretariat sets its mix -> the alliance builds itself ->
-initiatives advance -> results become visible -> barriers erode and flats are won -> partners
-perceive and remember -> engagement updates -> rungs move -> phase -> pulse on its dates.
+initiatives advance -> results become visible -> barriers erode and flats are won ->
+municipalities adopt or stop solutions -> partners perceive and remember -> engagement updates ->
+rungs move -> phase -> pulse on its dates.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from . import contributions, initiatives, phases, pulse, secretariat, solutions, world
+from . import contributions, initiatives, municipalities, phases, pulse, secretariat, solutions, world
 from .arrays import masked_mean
 from .levers import advisory_board, new_partners, results_communication
 from .mechanisms import (
@@ -56,6 +57,7 @@ def step(s: State, p: Params, layout: Layout, t: int, draws: Draws) -> MonthCont
     initiatives.communicate(s, p, m, produced, effort)
     regulatory_barriers.erode(s, p, effort)
     housing.widen(s, p, m, effort[:, EFFORT["public_affairs"]])
+    municipalities.adopt(s, p, m, effort[:, EFFORT["local_alliances"]])
     s.solution_cost += solutions.monthly_cost(s, p)
     results_lag.perceive(s, p, m, results_lag.progress(s, p), results_communication.reach(s, p, m))
     stake.remember(s, p)

@@ -79,6 +79,7 @@ class MechanismsValues:
     dormitory_capacity: Column  # switch: 1.0 on, 0.0 off
     host_home_capacity: Column  # switch: 1.0 on, 0.0 off
     housing_first_capacity: Column  # switch: 1.0 on, 0.0 off
+    adoption_diffusion: Column  # switch: 1.0 on, 0.0 off
 
 
 @dataclasses.dataclass(frozen=True)
@@ -314,6 +315,42 @@ class FlatsValues:
 
 
 @dataclasses.dataclass(frozen=True)
+class MunicipalityValues:
+    """``[municipalities.<name>]``: one world municipality (or group) as an actor."""
+
+    support_workers: Column
+    readiness: Column
+
+
+@dataclasses.dataclass(frozen=True)
+class MunicipalitiesValues:
+    """``[municipalities]``: the world's municipalities (vocabulary.MUNICIPALITIES), in that order."""
+
+    copenhagen: MunicipalityValues
+    aarhus: MunicipalityValues
+    aalborg: MunicipalityValues
+    odense: MunicipalityValues
+    roskilde: MunicipalityValues
+    hoje_taastrup: MunicipalityValues
+    herlev: MunicipalityValues
+    rest: MunicipalityValues
+
+
+@dataclasses.dataclass(frozen=True)
+class AdoptionValues:
+    """``[adoption]``: municipalities adopting solutions (a diffusion, seed §7)."""
+
+    imitation: Column
+    financing_boost: Column
+    local_alliance_boost: Column
+    partner_boost: Column
+    barrier_weight: Column
+    stop_rate: Column
+    financing_start: Column  # month: step index (never: NEVER)
+    financing_end: Column  # month: step index (never: NEVER)
+
+
+@dataclasses.dataclass(frozen=True)
 class DevelopmentPoolValues:
     """``[development_pool]``: a small development pool, run by the alliance, inviting proposals (seed §9)."""
 
@@ -401,6 +438,8 @@ class Params:
     world: WorldValues
     solutions: SolutionsValues
     flats: FlatsValues
+    municipalities: MunicipalitiesValues
+    adoption: AdoptionValues
     development_pool: DevelopmentPoolValues
     advisory_board: AdvisoryBoardValues
     board_ownership: BoardOwnershipValues

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from . import solutions
+from . import municipalities
 from .arrays import Array, Codes, Mask, masked_mean, ordered_sum
 from .calendar import dates
 from .params import Layout
@@ -110,11 +110,13 @@ def _occupied(s: State, kind: int) -> Recorded:
 
 
 def _places(s: State, kind: int) -> Recorded:
-    return np.sum(np.where(s.solution == kind, s.places, 0), axis=-1)
+    """The initiatives' places of the type and the adopting municipalities' own."""
+    return np.sum(np.where(s.solution == kind, s.places, 0), axis=-1) + np.sum(s.municipal_places[:, kind],
+                                                                               axis=-1)
 
 
 def _municipalities(s: State, kind: int) -> Recorded:
-    return solutions.running(s)[:, kind]
+    return np.sum(municipalities.running(s)[:, kind], axis=-1)
 
 
 def _on_rung(s: State, rung: int) -> Recorded:

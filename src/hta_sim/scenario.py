@@ -151,6 +151,7 @@ class Mechanisms(Section):
     dormitory_capacity: bool = True  # off: dormitories take whoever they reach, places unbounded
     host_home_capacity: bool = True  # off: host homes take whoever they reach, places unbounded
     housing_first_capacity: bool = True  # off: support takes whoever it reaches, places unbounded
+    adoption_diffusion: bool = True  # off: no municipality adopts a solution on its own
 
 
 class Engagement(Section):
@@ -394,6 +395,47 @@ class Solutions(Section):
         return self
 
 
+class Municipality(Section):
+    """One world municipality (or group of them) as an actor (seed §7)."""
+
+    support_workers: Annotated[float, Field(ge=0.0, le=100.0)] = 1.0  # Housing First staff an adopter assigns
+    readiness: Annotated[float, Field(ge=0.0, le=10.0)] = 1.0  # a factor on its chance to adopt
+
+
+class Municipalities(Section):
+    """The world's municipalities (vocabulary.MUNICIPALITIES), in that order."""
+
+    copenhagen: Municipality = Municipality(support_workers=3.0)
+    aarhus: Municipality = Municipality(support_workers=2.0)
+    aalborg: Municipality = Municipality()
+    odense: Municipality = Municipality()
+    roskilde: Municipality = Municipality()
+    hoje_taastrup: Municipality = Municipality()
+    herlev: Municipality = Municipality()
+    rest: Municipality = Municipality()
+
+
+class Adoption(Section):
+    """Municipalities adopt a solution when they see it work elsewhere and financing help is offered.
+
+    Seed §7; a diffusion (Rogers 2003; Bass 1969). A non-adopter's chance a month is ``imitation``
+    times the share of Denmark's 98 municipalities running the type elsewhere, times the share of
+    the alliance's results made visible, times the lifts of financing help, local-alliance work and
+    partnership, less the barriers' weight.
+    """
+
+    # Bass's imitation coefficient q: 0.38 a year on average over 213 diffusions (Sultan, Farley &
+    # Lehmann 1990), about 0.03 a month
+    imitation: Rate = 0.03
+    financing_boost: Annotated[float, Field(ge=0.0, le=20.0)] = 2.0
+    local_alliance_boost: Annotated[float, Field(ge=0.0, le=20.0)] = 1.0  # per FTE
+    partner_boost: Annotated[float, Field(ge=0.0, le=20.0)] = 1.0
+    barrier_weight: Share = 0.5
+    stop_rate: Rate = 1.0 / 48.0  # a month, of adopters without financing help
+    financing_start: MaybeMonth = None  # a dated financing programme (an event)
+    financing_end: MaybeMonth = None
+
+
 class Flats(Section):
     """Cheap youth flats: the binding constraint.
 
@@ -511,6 +553,8 @@ class Scenario(Section):
     world: World = World()
     solutions: Solutions = Solutions()
     flats: Flats = Flats()
+    municipalities: Municipalities = Municipalities()
+    adoption: Adoption = Adoption()
     development_pool: DevelopmentPool = DevelopmentPool()
     advisory_board: AdvisoryBoard = AdvisoryBoard()
     board_ownership: BoardOwnership = BoardOwnership()
@@ -565,7 +609,8 @@ def _plain(value: Any) -> Any:
 
 
 #: Dates that mark a point of the run: inside the horizon (an end may also be "never").
-POINT_DATES = ("time.association", "secretariat.funding_ends", "flats.programme_date")
+POINT_DATES = ("time.association", "secretariat.funding_ends", "flats.programme_date",
+               "adoption.financing_start", "adoption.financing_end")
 #: Lever dates, checked only when the lever acts (a switched-off lever's date never comes), with
 #: the lever's switch; a start may precede the horizon (in place from the first month).
 LEVER_DATES = {"development_pool.start": "development_pool.enabled",

@@ -11,20 +11,26 @@ from __future__ import annotations
 import numpy as np
 
 from .arrays import Array, Codes
-from .parameters import Params, SolutionValues
+from .parameters import MunicipalityValues, Params, SolutionValues
 from .state import State
-from .vocabulary import MUNICIPALITIES, SOLUTIONS, STAGE
+from .vocabulary import MUNICIPALITIES, MUNICIPALITY_SIZES, SOLUTIONS, STAGE
 
 DORMITORY, HOST_HOME, HOUSING_FIRST = range(len(SOLUTIONS))
 PILOT, RUNNING, SCALED = STAGE["pilot"], STAGE["running"], STAGE["scaled"]
 #: Places nobody could fill: the capacity of a solution whose capacity mechanism is off.
 UNBOUNDED = 10**9
+SIZES = np.array(MUNICIPALITY_SIZES, dtype=np.int64)  # municipalities in each world cell
 
 
 def types(p: Params) -> tuple[SolutionValues, ...]:
     """Each type's parameters, in the order of vocabulary.SOLUTIONS."""
     q = p.solutions
     return q.dormitory, q.host_home, q.housing_first
+
+
+def each_municipality(p: Params) -> tuple[MunicipalityValues, ...]:
+    """Each world cell's parameters, in the order of vocabulary.MUNICIPALITIES."""
+    return tuple(getattr(p.municipalities, name) for name in MUNICIPALITIES)
 
 
 def capacity_switches(p: Params) -> Array:
@@ -94,9 +100,25 @@ def recruit(s: State, p: Params, pace: Array) -> None:
     s.places[:] = np.floor(s.units * per + 1e-9).astype(np.int64)
 
 
+def adopter_places(p: Params) -> Array:
+    """(R, types, M) the places one adopting municipality runs: a running initiative's units' places;
+    for Housing First, its own support workers' caseloads."""
+    running = np.concatenate([t.units_running for t in types(p)], axis=1) * places_per_unit(p)
+    per = np.floor(running + 1e-9)[:, :, None] * np.ones(len(MUNICIPALITIES))
+    workers = np.concatenate([c.support_workers for c in each_municipality(p)], axis=1)  # (R, M)
+    per[:, HOUSING_FIRST] = np.floor(workers * p.solutions.housing_first.caseload + 1e-9)
+    return per
+
+
 def capacity(s: State, p: Params) -> Codes:
-    """(R, types, municipalities) places by type and site; UNBOUNDED where capacity is off."""
-    return np.where(capacity_switches(p)[:, :, None] > 0, counted(s), UNBOUNDED)
+    """(R, types, municipalities) places by type and municipality: the alliance's initiatives'
+    and the adopting municipalities' own; UNBOUNDED where capacity is off."""
+    return np.where(capacity_switches(p)[:, :, None] > 0, places_in_use(s), UNBOUNDED)
+
+
+def places_in_use(s: State) -> Codes:
+    """(R, types, municipalities) every place that runs: the initiatives' and the adopters' own."""
+    return counted(s) + s.municipal_places
 
 
 def counted(s: State) -> Codes:
@@ -108,12 +130,7 @@ def counted(s: State) -> Codes:
     return summed.reshape(R, T, M).astype(np.int64)
 
 
-def running(s: State) -> Codes:
-    """(R, types) municipalities where each type has at least one place."""
-    return np.sum(counted(s) > 0, axis=2)
-
-
 def monthly_cost(s: State, p: Params) -> Array:
     """(R,) MDKK the month's places cost: every place, filled or not."""
-    per_type = np.sum(counted(s), axis=2) * cost_per_place_month(p)
+    per_type = np.sum(places_in_use(s), axis=2) * cost_per_place_month(p)
     return np.sum(per_type, axis=1) / 1e6

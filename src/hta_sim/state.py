@@ -12,7 +12,7 @@ import numpy as np
 
 from .arrays import Array, Codes, Mask
 from .roster import Roster
-from .vocabulary import EFFORTS, PULSE_PARAMETERS
+from .vocabulary import EFFORTS, MUNICIPALITIES, PULSE_PARAMETERS
 
 
 @dataclass
@@ -42,6 +42,7 @@ class State:
     cofinance_given: Array  # MDKK this month from co-financing alone (no grants)
     knowledge_given: Array  # 0-1 this month
     led_results: Array  # running or scaled initiatives the partner leads
+    partner_cell: Codes  # the world municipality a municipal partner is (MUNICIPALITIES), else -1
     # alliance (R,)
     build: Array  # 0-1, how far the alliance has built itself (agenda, strategy, organisation)
     build_gain: Array  # build added this month
@@ -74,6 +75,8 @@ class State:
     flats: Codes  # (R, municipality) the stock of cheap youth flats
     flats_free: Codes  # (R, municipality) this month's vacancies left to the alliance
     flats_let: Codes  # (R,) cumulative cheap flats let to young people through the solutions
+    adopters: Codes  # (R, types, municipality) municipalities that run each type on their own
+    municipal_places: Codes  # (R, types, municipality) the adopters' own places
 
     def copy(self) -> State:
         return State(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
@@ -120,6 +123,7 @@ def initial_state(roster: Roster, replicates: int, slots: int, mix: Array, youth
         cofinance_given=zeros_p.copy(),
         knowledge_given=zeros_p.copy(),
         led_results=zeros_p.copy(),
+        partner_cell=np.tile(_partner_cells(roster), (R, 1)),
         build=zeros_r.copy(),
         build_gain=zeros_r.copy(),
         barrier=zeros_r.copy(),
@@ -149,4 +153,18 @@ def initial_state(roster: Roster, replicates: int, slots: int, mix: Array, youth
         flats=flats.copy(),
         flats_free=np.zeros_like(flats),
         flats_let=np.zeros(R, dtype=np.int64),
+        adopters=np.zeros((R, types, flats.shape[1]), dtype=np.int64),
+        municipal_places=np.zeros((R, types, flats.shape[1]), dtype=np.int64),
     )
+
+
+def _partner_cells(roster: Roster) -> Codes:
+    """(P,) each partner's world municipality: a named one by its id; a pilot municipality (the
+    new_partners lever's candidates) one of the grouped rest; -1 for any other partner."""
+    cells = np.full(roster.size, -1, dtype=np.int64)
+    for k, pid in enumerate(roster.ids):
+        if roster.municipality[k] and pid in MUNICIPALITIES:
+            cells[k] = MUNICIPALITIES.index(pid)
+        elif roster.candidate[k]:
+            cells[k] = MUNICIPALITIES.index("rest")
+    return cells

@@ -35,10 +35,12 @@ MONTHLY = (*ALLIANCE_PURPOSES, *SLOT_PURPOSES, *PARTNER_PURPOSES, *LEVER_PURPOSE
 WORLD_PURPOSES = ("inflow", "exit_new", "age_new", "to_long", "exit_long", "age_long", "returns",
                   "age_housed")
 #: The draws of the alliance's solutions in the world, each month from the alliance's start, per
-#: municipality and age band (flats: per municipality, from the first band's cell).
+#: municipality and age band (flats and adoption: per municipality, from the first band's cell).
 SOLUTION_PURPOSES = ("leave_dormitory", "leave_host_home", "leave_housing_first", "age_dormitory",
                      "age_host_home", "age_housing_first", "fill_dormitory", "fill_host_home",
-                     "fill_housing_first", "vacancies", "ordinary", "widened")
+                     "fill_housing_first", "vacancies", "ordinary", "widened", "adopt_dormitory",
+                     "adopt_host_home", "adopt_housing_first", "stop_dormitory", "stop_host_home",
+                     "stop_housing_first")
 WORLD_STREAM = 3  # the replicate's stream for the world (0: the model, 1: levers, 2: Mesa's own)
 SOLUTION_STREAM = 4  # the stream of the solutions' draws, so that the world's stay as they were
 OPEN = 2.0**-54  # added to every uniform, so that it lies in (0, 1) and the normal quantile is finite

@@ -79,9 +79,14 @@ HOMES_GOAL: Final = 2300
 BANDS: Final = ("age_18_24", "age_25_29")
 BAND_YEARS: Final = (7, 5)  # how many years of age each band spans
 
-#: The world's municipalities: the five the national data name, and the other 93 of Denmark's 98
-#: grouped as one (the data give no count for them one by one).
-MUNICIPALITIES: Final = ("copenhagen", "aarhus", "aalborg", "odense", "roskilde", "rest")
+#: The world's municipalities: the five the national data name, the seed's other two (Høje-Taastrup,
+#: a partner; Herlev, a dormitory agreement), and the other 91 of Denmark's 98 grouped as one (the
+#: data give no count for them one by one).
+MUNICIPALITIES: Final = ("copenhagen", "aarhus", "aalborg", "odense", "roskilde", "hoje_taastrup",
+                         "herlev", "rest")
+#: How many of Denmark's 98 municipalities each of the world's cells holds: the seed's partner
+#: Høje-Taastrup and Herlev (a dormitory agreement, seed §8) are cells of their own; "rest" groups 91.
+MUNICIPALITY_SIZES: Final = (1, 1, 1, 1, 1, 1, 1, 91)
 
 #: The alliance's solution types (seed §8): an initiative is an instance of one.
 SOLUTIONS: Final = ("dormitory", "host_home", "housing_first")

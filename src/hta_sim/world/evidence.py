@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..arrays import Array, Codes
-from ..vocabulary import BANDS, MUNICIPALITIES
+from ..vocabulary import BANDS, MUNICIPALITIES, MUNICIPALITY_SIZES
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,10 @@ def counts() -> Counts:
 def municipality_shares() -> Array:
     """Each municipality's share of the national 18-29 count: the mean of its 2015 and 2017 shares.
 
-    The five named municipalities are read from the data; "rest" holds the remainder. An assumption
-    (docs/ODD.md): a municipality's share of new spells, and of the 2007 stock, is its share of the
-    2015-17 counts.
+    The five named municipalities are read from the data; the other 93 share the remainder equally
+    (an assumption: the data give no count for them), so Høje-Taastrup and Herlev each hold 1/93 of
+    it and "rest" the other 91/93. An assumption (docs/ODD.md): a municipality's share of new
+    spells, and of the 2007 stock, is its share of the 2015-17 counts.
     """
     m = _raw()["municipalities"]
     named = list(m["names"])
@@ -61,7 +62,9 @@ def municipality_shares() -> Array:
     for year in (2015, 2017):
         values = np.array(m[f"count_{year}"], dtype=float)
         shares[[MUNICIPALITIES.index(n) for n in named]] += values / national.year(year).sum() / 2
-    shares[MUNICIPALITIES.index("rest")] = 1.0 - shares.sum()
+    others = [MUNICIPALITIES.index(n) for n in MUNICIPALITIES if n not in named]
+    sizes = np.array([MUNICIPALITY_SIZES[k] for k in others], dtype=float)
+    shares[others] = (1.0 - shares.sum()) * sizes / sizes.sum()
     return shares
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 from .. import engine
 from ..arrays import Array
 from ..calendar import month_text, parse_month
-from ..scenario import Scenario
+from ..scenario import POINT_DATES, Scenario
 from . import evidence
 
 LEVELS = (50.0, 300.0)
@@ -51,10 +51,24 @@ class GridPosterior:
 
 
 def to_year(base: Scenario, year: int) -> Scenario:
-    """The scenario cut short after the count of ``year`` (the world's February): only what a fit needs."""
+    """The scenario cut short after the count of ``year`` (the world's February): only what a fit needs.
+
+    Dates must lie in the horizon, so a last count or the association's date after the cut moves to
+    the cut (the trend path, the fit's, never reads the last count), and other dated events after
+    it never come. The world runs on its own stream, so none of this moves a count before the cut.
+    """
     end = max(parse_month(f"{year}-02"), parse_month(base.time.start))
-    pulses = [d for d in base.time.pulse_dates if parse_month(d) <= end]
-    return base.with_changes({"time.end": month_text(end), "time.pulse_dates": pulses})
+    changes: dict[str, object] = {
+        "time.end": month_text(end),
+        "time.pulse_dates": [d for d in base.time.pulse_dates if parse_month(d) <= end],
+        "world.data_end": month_text(min(parse_month(base.world.data_end), end)),
+        "time.association": month_text(min(parse_month(base.time.association), end))}
+    for field in POINT_DATES:
+        section, name = field.split(".")
+        value = getattr(getattr(base, section), name)
+        if field not in changes and value is not None and parse_month(value) > end:
+            changes[field] = None
+    return base.with_changes(changes)
 
 
 def mean_counts(base: Scenario, candidates: Sequence[tuple[float, float]], years: Sequence[int],
