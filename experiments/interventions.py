@@ -47,7 +47,11 @@ WHY = {
     "2017 is a co-financing board member (Villum), not Bikubenfonden, so diluting Bikubenfonden's "
     "grants leaves the dominant share, and everything downstream, almost unchanged.",
     "all-recommendations": "All levers above from 2019 at once.",
+    "no-alliance": "The same world with the alliance's solutions never started: nobody is housed "
+    "through the alliance, so the difference from the baseline is (minus) what the alliance adds.",
 }
+PATHS = {"trend": "if the 2009-17 growth in new cases goes on", "flat": "if new cases stay at their "
+         "2015-17 level"}
 
 
 def fmt(row: pd.Series, digits: int = 2, scale: float = 1.0, unit: str = "") -> str:
@@ -57,46 +61,62 @@ def fmt(row: pd.Series, digits: int = 2, scale: float = 1.0, unit: str = "") -> 
 
 
 def reading(table: pd.DataFrame, posterior: str, replicates: int, seed: int) -> str:
-    t = table.set_index(["scenario", "outcome"])
-    base = lambda o: t.loc[("baseline", o)]  # noqa: E731
     lines = [
         "# Interventions: what each recommendation does, and how sure we are",
         "",
         f"Every preset against the baseline: {replicates} paired replicates, seed {seed}, common "
-        f"random numbers; parameter uncertainty: {posterior}. Regenerate with "
-        "`python experiments/interventions.py`. Table: `comparison.csv`; per-replicate outcomes: "
-        "`outcomes.parquet`; figure: `comparison.png`. What the model leaves out: "
+        f"random numbers, under both of the world's inflow paths; parameter uncertainty: {posterior}. "
+        "Regenerate with `python experiments/interventions.py`. Table: `comparison.csv`; per-replicate "
+        "outcomes: `outcomes.parquet`; figure: `comparison.png`. What the model leaves out: "
         "[docs/limitations.md](../../docs/limitations.md).",
-        "",
-        f"**Baseline.** Mean engagement in 2021 {base('engagement_2021')['median']:.2f} (90 % of "
-        f"replicates {base('engagement_2021')['p05']:.2f}–{base('engagement_2021')['p95']:.2f}); "
-        f"dip depth {base('dip_depth')['median']:.0%}; homes created by December 2027 "
-        f"{base('homes_2027')['median']:.0f} ({base('homes_2027')['p05']:.0f}–"
-        f"{base('homes_2027')['p95']:.0f}), against a goal of 2,300 young people nationally.",
         "",
         "Differences are the median of paired differences (same replicate, same random numbers), "
         "with the range that holds 95 % of them; *P(better)* is the share of replicates in which "
         "the scenario did better than the baseline (ties, e.g. before a lever starts, count as not "
-        "better).",
-        "",
-        "| scenario | engagement 2021 | dip depth (points) | homes by Dec 2027 "
-        "| P(better): engagement / dip / homes |",
-        "|---|---|---|---|---|",
+        "better). The national count is the week-6 count of homeless 18-29-year-olds (lower is "
+        "better); young people housed are entries into the solutions' places, which no lever can "
+        "exceed (tests/test_housing.py checks every preset against its places).",
     ]
-    for name in table["scenario"].unique():
-        if name == "baseline":
-            continue
-        e, d, h = (t.loc[(name, o)] for o in ("engagement_2021", "dip_depth", "homes_2027"))
-        lines.append(f"| `{name}` | {fmt(e)} | {fmt(d, 1, 100)} | {fmt(h, 0)} | "
-                     f"{e['p_better']:.0%} / {d['p_better']:.0%} / {h['p_better']:.0%} |")
+    for path, words in PATHS.items():
+        lines += ["", f"## {words} (`{path}`)", "", _baseline(table, path), "", *_rows(table, path)]
     lines += ["", "## What each lever does, and why", ""]
     for name in table["scenario"].unique():
         if name != "baseline":
             lines.append(f"- **`{name}`.** {WHY[name]}")
     lines += ["", "Dip depth is each replicate's own (see docs/ODD.md, \"The dip\"); a lever that starts "
-              "in 2019 can only touch the end of the 2018–19 trough window, so its effect on the dip is "
+              "in 2019 can only touch the end of the 2018-19 trough window, so its effect on the dip is "
               "small by construction: read engagement in 2021 for what it does after the dip.", ""]
     return "\n".join(lines)
+
+
+def _baseline(table: pd.DataFrame, path: str) -> str:
+    t = table[table["inflow_path"] == path].set_index(["scenario", "outcome"])
+
+    def base(o: str) -> pd.Series:
+        return t.loc[("baseline", o)]
+
+    return (f"**Baseline.** Mean engagement in 2021 {base('engagement_2021')['median']:.2f} (90 % of "
+            f"replicates {base('engagement_2021')['p05']:.2f}-{base('engagement_2021')['p95']:.2f}); "
+            f"dip depth {base('dip_depth')['median']:.0%}; national count in February 2027 "
+            f"{base('homeless_2027')['median']:,.0f} ({base('homeless_2027')['p05']:,.0f}-"
+            f"{base('homeless_2027')['p95']:,.0f}); young people housed through the solutions by "
+            f"December 2027 {base('homes_2027')['median']:,.0f} ({base('homes_2027')['p05']:,.0f}-"
+            f"{base('homes_2027')['p95']:,.0f}); the places' cost to 2027 "
+            f"{base('cost_mdkk')['median']:,.0f} MDKK.")
+
+
+def _rows(table: pd.DataFrame, path: str) -> list[str]:
+    t = table[table["inflow_path"] == path].set_index(["scenario", "outcome"])
+    lines = ["| scenario | engagement 2021 | count Feb 2027 | housed by Dec 2027 | cost, MDKK "
+             "| P(better): engagement / count / housed |", "|---|---|---|---|---|---|"]
+    for name in table["scenario"].unique():
+        if name == "baseline":
+            continue
+        e, c, h, m = (t.loc[(name, o)] for o in ("engagement_2021", "homeless_2027", "homes_2027",
+                                                 "cost_mdkk"))
+        lines.append(f"| `{name}` | {fmt(e)} | {fmt(c, 0)} | {fmt(h, 0)} | {fmt(m, 1)} | "
+                     f"{e['p_better']:.0%} / {c['p_better']:.0%} / {h['p_better']:.0%} |")
+    return lines
 
 
 def main() -> None:

@@ -65,7 +65,7 @@ ALLIANCE_FIELDS = ("build", "build_gain", "barrier", "unshown", "visible", "visi
 SLOT_FIELDS = ("stage", "progress", "solution", "site", "units", "places", "lead", "pooled")
 #: Per replicate and solution type, or per replicate and municipality.
 BY_TYPE, BY_MUNICIPALITY = ("housed_by",), ("flats", "flats_free")
-BY_TYPE_AND_MUNICIPALITY = ("adopters", "municipal_places")
+BY_TYPE_AND_MUNICIPALITY = ("adopters", "municipal_places", "funded_adopters")
 MASKS = frozenset({"active", "board", "ab", "municipality_mask", "initiator_mask", "candidate_mask",
                    "left", "pooled"})
 #: The world's arrays (replicate, youth state or flow or count, municipality, band): whole people.

@@ -77,16 +77,17 @@ def test_with_the_mechanism_off_nobody_adopts_and_nobody_stops():
     assert s.adopters[0, DORM].tolist() == [0] * (M - 1) + [4]
 
 
-def test_adopters_stop_only_without_financing_help_and_run_their_own_places():
-    p = params({**RULES, "adoption.imitation": 0.0})
-    s = one_dormitory(adopters=np.zeros((1, len(SOLUTIONS), M), dtype=np.int64), pool_budget=1.0)
+def test_only_adopters_whose_funding_has_ended_stop_and_adopters_run_their_own_places():
+    p = params({**RULES, "adoption.imitation": 0.0, "adoption.funded_months": 600.0})
+    s = one_dormitory(adopters=np.zeros((1, len(SOLUTIONS), M), dtype=np.int64))
     s.adopters[0, DORM, REST] = 4
+    s.funded_adopters[0, DORM, REST] = 3
     municipalities.adopt(s, p, _certain(month(step=40)), np.array([0.0]))
-    assert s.adopters[0, DORM, REST] == 4  # financed: nobody stops
-    assert s.municipal_places[0, DORM, REST] == 4 * int(solutions.adopter_places(p)[0, DORM, REST])
-    s.pool_budget[:] = 0.0
-    municipalities.adopt(s, p, _certain(month(step=40)), np.array([0.0]))
-    assert s.adopters[0, DORM, REST] == 0  # unfunded, a stop chance of 0.25 and uniforms near 1
+    assert s.adopters[0, DORM, REST] == 3  # the unfunded one stops (chance 0.25, uniforms near 1)
+    assert s.municipal_places[0, DORM, REST] == 3 * int(solutions.adopter_places(p)[0, DORM, REST])
+    assert s.funded_adopters[0, DORM, REST] == 0  # their funding ends (1/600, uniforms near 1) ...
+    municipalities.adopt(s, p, _certain(month(step=41)), np.array([0.0]))
+    assert s.adopters[0, DORM, REST] == 0  # ... and a month later, unfunded, they stop
 
 
 def _certain(m):
@@ -109,3 +110,25 @@ def test_adoption_spreads_faster_with_financing_help_and_not_at_all_when_off():
     for c in cols:  # off, only the alliance's own initiatives' sites run a type: one per cell at most
         assert runs["off"][c].max() <= M
     assert (running("plain") > running("off")).mean() > 0.5
+
+
+def test_the_pool_pays_a_start_up_grant_to_each_new_adopter_while_its_budget_lasts():
+    p = params({**RULES, "adoption.startup_grant_mdkk": 0.25})
+    s = one_dormitory(adopters=np.zeros((1, len(SOLUTIONS), M), dtype=np.int64), pool_budget=0.6)
+    municipalities.adopt(s, p, _certain(month(step=40)), np.array([0.0]))
+    adopted = int(s.adopters.sum())
+    assert adopted > 2  # every chance fires: more adopters than the pool can pay for
+    assert s.pool_budget[0] == pytest.approx(0.6 - 2 * 0.25)  # two grants, then the money is gone
+    assert s.funded_adopters.sum() == 2  # the others start on their own money
+    assert not municipalities.financed(s, p, month(step=41))[0]
+
+
+def test_grants_go_pro_rata_by_largest_remainders_and_never_beyond_the_budget_or_the_adopters():
+    p = params({"adoption.startup_grant_mdkk": 0.25})
+    s = one_dormitory(pool_budget=0.8)  # three grants
+    new = np.zeros((1, len(SOLUTIONS), M), dtype=np.int64)
+    new[0, DORM, [CPH, AARHUS]] = 1
+    new[0, DORM, REST] = 4
+    paid = municipalities._pay_grants(s, p, month(step=40), new, np.full(new.shape, 0.5))
+    assert paid.sum() == 3 and (paid <= new).all() and paid[0, DORM, REST] == 2
+    assert s.pool_budget[0] == pytest.approx(0.8 - 3 * 0.25)

@@ -15,7 +15,7 @@ from hta_sim.scenario import Scenario
 def test_every_schema_field_has_a_typed_leaf_and_back():
     ours = [n for n in parameters.leaf_names() if n not in parameters.DERIVED]
     assert ours == parameters.schema_leaf_names()
-    assert len(ours) == 176  # 102 of the alliance, 12 of the world, 62 of solutions, flats, municipalities
+    assert len(ours) == 178  # 102 of the alliance, 12 of the world, 64 of solutions, flats, municipalities
 
 
 def test_compiled_values_land_in_their_fields():

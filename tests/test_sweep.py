@@ -383,3 +383,42 @@ def test_a_local_dask_cluster_shows_no_dashboard():
                 urllib.request.urlopen(f"{base}{page}", timeout=10)
     finally:
         ex.close()
+
+
+WORLD_SPEC = """
+name = "w"
+scenario = "short.toml"
+seed = 3
+replicates = 2
+[design]
+method = "lhs"
+samples = 3
+[[parameters]]
+name = "solutions.dormitory.reserved_share"
+low = 0.1
+high = 0.2
+[[parameters]]
+name = "municipalities.copenhagen.support_workers"
+low = 1.0
+high = 6.0
+[[parameters]]
+name = "flats.stock"
+values = [1000, 6000]
+[[parameters]]
+name = "mechanisms.adoption_diffusion"
+values = [true, false]
+[outcomes]
+homes_dates = ["2020-06"]
+trajectory_every = 6
+trajectory_columns = ["homeless_youth", "places_dormitory"]
+"""
+
+
+def test_the_world_s_per_type_and_per_municipality_fields_are_sweepable(tmp_path):
+    spec = load_spec(write_spec(tmp_path, WORLD_SPEC))
+    out = run_sweep(spec, workers=1)
+    runs = read_runs(out)
+    assert len(runs) == 3 * 2
+    assert {"solutions.dormitory.reserved_share", "municipalities.copenhagen.support_workers",
+            "flats.stock"} <= set(runs.columns)
+    assert set(read_trajectories(out)["homeless_youth"].map(type)) <= {int}

@@ -8,8 +8,10 @@ diffusion (Rogers; Bass 1969): it imitates the share of Denmark's municipalities
 elsewhere, seen as far as the alliance makes its results visible (seed §7: "other municipalities
 join when they see a solution work elsewhere and financing help is offered"). Financing help (the
 development pool while its budget lasts, or a dated financing programme), the secretariat's
-local-alliance work and being a partner raise the chance; regulatory barriers lower it. Without
-financing help an adopter stops the solution at ``stop_rate`` a month.
+local-alliance work and being a partner raise the chance; regulatory barriers lower it. The pool
+pays a start-up grant to each new adopter while its budget lasts (a dated programme pays for all);
+a funded start runs ``funded_months`` on average, and an adopter whose funding has ended stops the
+solution at ``stop_rate`` a month.
 """
 
 from __future__ import annotations
@@ -36,12 +38,16 @@ def running(s: State) -> Codes:
     return np.minimum(s.adopters + np.where(s.adopters > 0, 0, sites), SIZES)
 
 
-def financed(s: State, p: Params, m: MonthContext) -> Mask:
-    """(R,) financing help is offered: the development pool has money left, or a dated financing
-    programme is in force."""
+def programme(p: Params, m: MonthContext) -> Mask:
+    """(R,) a dated financing programme (outside money, a scenario's event) is in force."""
     q = p.adoption
-    window = m.reached(q.financing_start) & ~m.reached(q.financing_end)
-    return np.asarray((s.pool_budget > 0.0) | window[:, 0])
+    return np.asarray((m.reached(q.financing_start) & ~m.reached(q.financing_end))[:, 0])
+
+
+def financed(s: State, p: Params, m: MonthContext) -> Mask:
+    """(R,) financing help is offered: a dated programme is in force, or the development pool can
+    still pay a start-up grant."""
+    return programme(p, m) | (s.pool_budget >= p.adoption.startup_grant_mdkk[:, 0])
 
 
 def partner_share(s: State) -> Array:
@@ -53,8 +59,10 @@ def partner_share(s: State) -> Array:
     return np.minimum(n / SIZES, 1.0)
 
 
-def chance(s: State, p: Params, m: MonthContext, local_alliances_fte: Array) -> Array:
-    """(R, types, M) a non-adopting municipality's chance to adopt each type this month."""
+def chance(s: State, p: Params, m: MonthContext, local_alliances_fte: Array,
+           with_financing: bool = True) -> Array:
+    """(R, types, M) a non-adopting municipality's chance to adopt each type this month (without
+    the financing lift: the chance of those who would adopt on their own money)."""
     q = p.adoption
     run = running(s)
     # a non-adopter sees every municipality running the type but itself: in a cell of one, that cell
@@ -64,7 +72,7 @@ def chance(s: State, p: Params, m: MonthContext, local_alliances_fte: Array) -> 
     seen = np.divide(s.visible, s.visible + s.unshown, out=np.zeros(len(s.visible)),
                      where=(s.visible + s.unshown) > 0)
     readiness = np.concatenate([c.readiness for c in each_municipality(p)], axis=1)  # (R, M)
-    lift = (1.0 + q.financing_boost * financed(s, p, m)[:, None]) \
+    lift = (1.0 + q.financing_boost * financed(s, p, m)[:, None] * with_financing) \
         * (1.0 + q.local_alliance_boost * local_alliances_fte[:, None]) \
         * (1.0 - q.barrier_weight * s.barrier[:, None]) \
         * (1.0 + q.partner_boost * partner_share(s)) * readiness  # (R, M)
@@ -74,16 +82,52 @@ def chance(s: State, p: Params, m: MonthContext, local_alliances_fte: Array) -> 
 
 
 def adopt(s: State, p: Params, m: MonthContext, local_alliances_fte: Array) -> None:
-    """The month's adoptions and stops, whole municipalities, from the solutions' stream."""
+    """The month's adoptions, funding that ends and stops, whole municipalities (solutions' stream).
+
+    Only adopters whose funding has ended stop; a funded start (a pool grant or a dated programme)
+    runs for ``funded_months`` on average, then the municipality carries the solution alone.
+    """
     if m.solutions is None:
         return
     u = m.solutions.reshape(len(s.stage), len(SOLUTION_PURPOSES), len(MUNICIPALITIES), len(BANDS))
-    first = _U[f"adopt_{SOLUTIONS[0]}"]
-    new = binomial(u[:, first : first + len(SOLUTIONS), :, 0], SIZES - s.adopters,
-                   chance(s, p, m, local_alliances_fte))
-    first = _U[f"stop_{SOLUTIONS[0]}"]
-    unfunded = (~financed(s, p, m)).astype(float)[:, None, None]
-    stop = p.adoption.stop_rate * p.mechanisms.adoption_diffusion
-    stops = binomial(u[:, first : first + len(SOLUTIONS), :, 0], s.adopters, stop[:, :, None] * unfunded)
+    switch = p.mechanisms.adoption_diffusion[:, :, None]
+    eligible, draws = SIZES - s.adopters, _draws(u, "adopt")
+    # the same uniforms with and without the financing lift (inversion: own <= lifted): the lift's
+    # extra adopters are those financing brings, and only as many as are paid for adopt
+    own = binomial(draws, eligible, chance(s, p, m, local_alliances_fte, with_financing=False))
+    lifted = binomial(draws, eligible, chance(s, p, m, local_alliances_fte))
+    funded = _pay_grants(s, p, m, lifted - own, draws)
+    new = own + funded
+    stops = binomial(_draws(u, "stop"), s.adopters - s.funded_adopters,
+                     p.adoption.stop_rate[:, :, None] * switch)
+    ends = binomial(_draws(u, "expire"), s.funded_adopters,
+                    switch / p.adoption.funded_months[:, :, None])
+    s.funded_adopters += funded - ends
     s.adopters += new - stops
     s.municipal_places[:] = s.adopters * adopter_places(p)
+
+
+def _draws(u: Array, kind: str) -> Array:
+    first = _U[f"{kind}_{SOLUTIONS[0]}"]
+    return u[:, first : first + len(SOLUTIONS), :, 0]
+
+
+def _pay_grants(s: State, p: Params, m: MonthContext, new: Codes, tie: Array) -> Codes:
+    """(R, types, M) the adopters financing brings whose start is paid: under a dated programme all
+    of them (outside money); else as many as the pool's budget pays a start-up grant, shared pro
+    rata over types and municipalities, in whole grants. Money is counted: each grant leaves the
+    pool's budget. ``tie`` (R, types, M) uniforms break ties between equal remainders, so that no
+    type or municipality is first by its place in a list."""
+    grant = p.adoption.startup_grant_mdkk[:, 0]
+    affordable = np.floor(s.pool_budget / grant + 1e-9)
+    flat = new.reshape(len(new), -1)
+    wanted = flat.sum(axis=1)
+    share = np.minimum(1.0, np.divide(affordable, wanted, out=np.ones(len(new)), where=wanted > 0))
+    exact = flat * share[:, None]
+    paid = np.floor(exact + 1e-9).astype(np.int64)  # pro rata in whole grants, then the remainders
+    left = np.minimum(affordable, wanted).astype(np.int64) - paid.sum(axis=1)
+    key = -(exact - paid) - 1e-9 * tie.reshape(len(new), -1)
+    rank = np.argsort(np.argsort(key, axis=1, kind="stable"), axis=1, kind="stable")
+    paid = (paid + (rank < left[:, None])).reshape(new.shape)
+    s.pool_budget -= np.where(programme(p, m), 0, paid.sum(axis=(1, 2))) * grant
+    return np.where(programme(p, m)[:, None, None], new, paid)

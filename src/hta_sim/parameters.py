@@ -346,6 +346,8 @@ class AdoptionValues:
     partner_boost: Column
     barrier_weight: Column
     stop_rate: Column
+    funded_months: Column
+    startup_grant_mdkk: Column
     financing_start: Column  # month: step index (never: NEVER)
     financing_end: Column  # month: step index (never: NEVER)
 

@@ -421,7 +421,8 @@ class Adoption(Section):
     Seed §7; a diffusion (Rogers 2003; Bass 1969). A non-adopter's chance a month is ``imitation``
     times the share of Denmark's 98 municipalities running the type elsewhere, times the share of
     the alliance's results made visible, times the lifts of financing help, local-alliance work and
-    partnership, less the barriers' weight.
+    partnership, less the barriers' weight. A funded start (the pool's start-up grant, or a dated
+    programme) runs ``funded_months`` on average; then the adopter stops at ``stop_rate`` a month.
     """
 
     # Bass's imitation coefficient q: 0.38 a year on average over 213 diffusions (Sultan, Farley &
@@ -431,7 +432,11 @@ class Adoption(Section):
     local_alliance_boost: Annotated[float, Field(ge=0.0, le=20.0)] = 1.0  # per FTE
     partner_boost: Annotated[float, Field(ge=0.0, le=20.0)] = 1.0
     barrier_weight: Share = 0.5
-    stop_rate: Rate = 1.0 / 48.0  # a month, of adopters without financing help
+    stop_rate: Rate = 1.0 / 48.0  # a month, of adopters whose funding has ended
+    # how long a funded start runs, on average: the four-year trials of seed §2 ("+Dig")
+    funded_months: Annotated[float, Field(ge=1.0, le=600.0)] = 48.0
+    # the development pool's start-up grant to each adopting municipality while its budget lasts
+    startup_grant_mdkk: Annotated[float, Field(gt=0.0, le=100.0)] = 0.25
     financing_start: MaybeMonth = None  # a dated financing programme (an event)
     financing_end: MaybeMonth = None
 

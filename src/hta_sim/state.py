@@ -77,6 +77,7 @@ class State:
     flats_let: Codes  # (R,) cumulative cheap flats let to young people through the solutions
     adopters: Codes  # (R, types, municipality) municipalities that run each type on their own
     municipal_places: Codes  # (R, types, municipality) the adopters' own places
+    funded_adopters: Codes  # (R, types, municipality) adopters whose start-up funding still runs
 
     def copy(self) -> State:
         return State(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
@@ -155,6 +156,7 @@ def initial_state(roster: Roster, replicates: int, slots: int, mix: Array, youth
         flats_let=np.zeros(R, dtype=np.int64),
         adopters=np.zeros((R, types, flats.shape[1]), dtype=np.int64),
         municipal_places=np.zeros((R, types, flats.shape[1]), dtype=np.int64),
+        funded_adopters=np.zeros((R, types, flats.shape[1]), dtype=np.int64),
     )
 
 

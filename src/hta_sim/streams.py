@@ -40,7 +40,8 @@ SOLUTION_PURPOSES = ("leave_dormitory", "leave_host_home", "leave_housing_first"
                      "age_host_home", "age_housing_first", "fill_dormitory", "fill_host_home",
                      "fill_housing_first", "vacancies", "ordinary", "widened", "adopt_dormitory",
                      "adopt_host_home", "adopt_housing_first", "stop_dormitory", "stop_host_home",
-                     "stop_housing_first")
+                     "stop_housing_first", "expire_dormitory", "expire_host_home",
+                     "expire_housing_first")
 WORLD_STREAM = 3  # the replicate's stream for the world (0: the model, 1: levers, 2: Mesa's own)
 SOLUTION_STREAM = 4  # the stream of the solutions' draws, so that the world's stay as they were
 OPEN = 2.0**-54  # added to every uniform, so that it lies in (0, 1) and the normal quantile is finite

@@ -26,18 +26,15 @@ def plain_summary(outcomes: pd.DataFrame, order: list[str], seed: int, posterior
              f"Parameter uncertainty: {posterior}.", ""]
     for name in order[1:]:
         lines += [f"## `{name}`", ""]
-        effects = {}
+        effects: dict[str, float] = {}
         for path, g in outcomes.groupby("inflow_path", sort=False):
             d = paired(g, name, reference)
-            effects[path] = d["homeless_2027"].median()
+            effects[str(path)] = float(d["homeless_2027"].median())
             lines += [f"**{PATH_WORDS.get(str(path), str(path))}** ({path}):", ""]
             lines += [f"- {line}" for line in _path_lines(g, d, name, reference)]
             lines.append("")
         if len(effects) > 1:
-            low, high = min(effects.values()), max(effects.values())
-            lines += [f"Between the two inflow paths, the median effect on the 2027 count runs from "
-                      f"{_count(low)} to {_count(high)} young people: what happens to the inflow "
-                      "matters as much as the scenario does when the two differ widely.", ""]
+            lines += [_spread(outcomes, reference, effects), ""]
     return "\n".join(lines)
 
 
@@ -61,11 +58,27 @@ def _path_lines(g: pd.DataFrame, d: pd.DataFrame, name: str, reference: str) -> 
                  f"`{reference}`.")
     cost = d["cost_mdkk"]
     lines.append(f"The solutions' places cost {_interval(cost, money=True)} MDKK more.")
-    extra = d["homes_2027"].mean()
+    extra, fewer = d["homes_2027"].mean(), -d["homeless_2027"].mean()
     if extra > 0:
         lines.append(f"That is about {cost.mean() * 1e6 / extra:,.0f} DKK per additional young person "
                      "housed (mean extra cost over mean extra young people housed).")
+    if fewer > 0:
+        lines.append(f"Counted against the February 2027 count instead, it is about "
+                     f"{cost.mean() * 1e6 / fewer:,.0f} DKK per young person fewer: many of those "
+                     "housed would have left homelessness by other routes.")
     return lines
+
+
+def _spread(outcomes: pd.DataFrame, reference: str, effects: dict[str, float]) -> str:
+    """How far the inflow paths apart move the count, against how far the scenario moves it."""
+    base = outcomes[outcomes["scenario"] == reference].groupby("inflow_path")["homeless_2027"].median()
+    low, high = min(effects.values()), max(effects.values())
+    apart = float(base.max() - base.min())
+    more = "more" if apart > max(abs(low), abs(high)) else "less"
+    return (f"Between the two inflow paths the median effect on the 2027 count runs from {_count(low)} to "
+            f"{_count(high)} young people, while `{reference}`'s own 2027 count differs between them by "
+            f"{_count(apart)}: the inflow, which nobody steers, moves the count {more} than the "
+            "scenario does.")
 
 
 def _count(x: float) -> str:

@@ -18,7 +18,7 @@ from ..arrays import Codes, Mask
 from ..calendar import dates, month_text, parse_month
 from ..outcomes import TROUGH_MONTHS, dips
 from ..params import Layout
-from ..recorder import Recorder
+from ..recorder import WHOLE, Recorder
 from ..state import State
 from ..vocabulary import BODIES, PULSE_PARAMETERS, RUNG, RUNGS
 from .spec import Outcomes
@@ -124,7 +124,7 @@ class Plan:
                               ("engagement_ab", "engagement_ab")):
                 out[f"{name}_{_suffix(m)}"] = snap.values(col)[:, i]
         for m in self.homes_dates:
-            out[f"homes_{_suffix(m)}"] = snap.values("homes_created")[:, at[self.step(m)]]
+            out[f"homes_{_suffix(m)}"] = snap.values("homes_created")[:, at[self.step(m)]].astype(np.int64)
         for m in self.initiative_taking_dates:
             i = at[self.step(m)]
             leading = sum(snap.values(c)[:, i] for c in LEADING_RUNGS)
@@ -147,7 +147,8 @@ class Plan:
         frame = {"run": np.repeat(run, S), "step": np.tile(steps, R),
                  "date": np.tile(dates(self.layout.start, self.layout.steps)[steps], R)}
         for name in self.spec.trajectory_columns:
-            frame[name] = rec.values(name).ravel()
+            values = rec.values(name).ravel()
+            frame[name] = values.astype(np.int64) if name in WHOLE else values  # whole people stay whole
         return pd.DataFrame(frame)
 
     def describe(self) -> dict[str, object]:
