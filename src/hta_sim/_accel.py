@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+from typing import Any
 
 import numpy as np
 
@@ -158,3 +159,72 @@ def samplers():
         return out
 
     return walk_poisson, binomial_exact
+
+
+#: Philox4x64-10's constants (Random123, as numpy's ``Philox``): the round multipliers and key bumps.
+PHILOX_M0, PHILOX_M1 = np.uint64(0xD2E7470EE14C6C93), np.uint64(0xCA5A826395121157)
+PHILOX_W0, PHILOX_W1 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBB67AE8584CAA73B)
+_ONE, _ZERO, _SHIFT = np.uint64(1), np.uint64(0), np.uint64(11)
+_HALF_ULP = 1.0 / 9007199254740992.0  # 2**-53: numpy's random() from a raw 64-bit draw
+#: The 128-bit multiply, made by ``philox()``. A module global rather than a closure's cell, as is
+#: everything the compiled functions here use: numba keys its on-disk cache by the closure's contents,
+#: which for a compiled object differ in every process, so a closure would be compiled anew in each.
+_mulhilo: Any = None
+
+
+@functools.cache
+def philox():
+    """A compiled Philox4x64-10 uniforms writer, bit for bit numpy's ``Philox(...).random_raw``.
+
+    ``uniforms(keys, counter2, open_, out)`` fills each row r of ``out`` (R, n) with what
+    ``np.random.Philox`` keyed ``keys[r]`` at counter (0, 0, counter2, 0) gives from ``random_raw(n)``,
+    as doubles (x >> 11) * 2**-53 + open_. numpy's layout: the counter's first word is incremented
+    before each block of four words (so the first block is at counter (1, 0, counter2, 0)), and a
+    block's words come out in order v[0], v[1], v[2], v[3]; a row whose length is not a multiple of
+    four ends inside its last block. ``tests/test_world_speed.py`` checks it against numpy.
+    """
+    global _mulhilo  # noqa: PLW0603 - the compiled multiply, made once, here (see _mulhilo)
+    import numba
+    from llvmlite import ir  # type: ignore[import-untyped]
+    from numba.core import types
+    from numba.extending import intrinsic
+
+    def mulhilo_typer(typingctx, a, b):
+        """(high, low) 64-bit words of the 128-bit product a * b, as one machine multiply."""
+        def codegen(context, builder, signature, args):  # pragma: no cover - compiled
+            wide = ir.IntType(128)
+            product = builder.mul(builder.zext(args[0], wide), builder.zext(args[1], wide))
+            hi = builder.trunc(builder.lshr(product, ir.Constant(wide, 64)), ir.IntType(64))
+            lo = builder.trunc(product, ir.IntType(64))
+            return context.make_tuple(builder, signature.return_type, (hi, lo))
+        return types.UniTuple(types.uint64, 2)(types.uint64, types.uint64), codegen
+
+    _mulhilo = intrinsic(mulhilo_typer)
+    return numba.njit(cache=True, nogil=True)(_philox_uniforms)
+
+
+def _philox_uniforms(keys, counter2, open_, out):  # pragma: no cover - compiled by philox()
+    rows, n = out.shape
+    blocks = (n + 3) // 4
+    for r in range(rows):
+        key0, key1 = keys[r, 0], keys[r, 1]
+        c0 = _ZERO
+        for b in range(blocks):
+            c0, c1, c2, c3 = c0 + _ONE, _ZERO, counter2, _ZERO  # c0: the block's number, from 1
+            x0, x1, x2, x3 = c0, c1, c2, c3
+            k0, k1 = key0, key1
+            for rnd in range(10):
+                if rnd > 0:
+                    k0 += PHILOX_W0
+                    k1 += PHILOX_W1
+                hi0, lo0 = _mulhilo(PHILOX_M0, x0)
+                hi1, lo1 = _mulhilo(PHILOX_M1, x2)
+                x0, x1, x2, x3 = hi1 ^ x1 ^ k0, lo1, hi0 ^ x3 ^ k1, lo0
+            j = 4 * b
+            out[r, j] = np.float64(x0 >> _SHIFT) * _HALF_ULP + open_
+            if j + 1 < n:
+                out[r, j + 1] = np.float64(x1 >> _SHIFT) * _HALF_ULP + open_
+            if j + 2 < n:
+                out[r, j + 2] = np.float64(x2 >> _SHIFT) * _HALF_ULP + open_
+            if j + 3 < n:
+                out[r, j + 3] = np.float64(x3 >> _SHIFT) * _HALF_ULP + open_

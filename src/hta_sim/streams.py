@@ -24,6 +24,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import ndtri
 
+from . import _accel
+
 ALLIANCE_PURPOSES = ("idea", "size")  # per month
 SLOT_PURPOSES = ("launch", "transition")  # per initiative slot, per month
 PARTNER_PURPOSES = ("engagement", "ladder", "lead")  # per partner, per month
@@ -111,20 +113,27 @@ class WorldStream:
     def _year(self, year: int) -> Array:
         """Each replicate's Philox at counter (0, 0, year, 0), as ``Generator.random`` draws them.
 
-        One bit generator is re-keyed per replicate (a tenth of the cost of building one), and the
-        raw 64-bit draws become doubles as numpy's ``random`` makes them: (x >> 11) * 2**-53.
+        The raw 64-bit draws become doubles as numpy's ``random`` makes them: (x >> 11) * 2**-53.
+        Wide batches draw in one compiled pass over all replicates (``_accel.philox``, the same
+        bits); otherwise one numpy bit generator is re-keyed per replicate (a tenth of the cost of
+        building one).
         """
-        n = 12 * len(WORLD_PURPOSES) * self.cells
-        raw = np.empty((len(self.keys), n), dtype=np.uint64)
-        philox = np.random.Philox(0)
-        state = philox.state
-        state["state"]["counter"] = np.array([0, 0, year, 0], dtype=np.uint64)
-        for r, key in enumerate(self.keys):
-            state["state"]["key"] = key
-            philox.state = state
-            raw[r] = philox.random_raw(n)
-        u: Array = ((raw >> np.uint64(11)) * (1.0 / 9007199254740992.0)).astype(np.float64) + OPEN
-        return u.reshape(len(self.keys), 12, len(WORLD_PURPOSES), self.cells)
+        R, n = len(self.keys), 12 * len(WORLD_PURPOSES) * self.cells
+        counter = np.array([0, 0, year, 0], dtype=np.uint64)
+        if _accel.use(R):
+            u: Array = np.empty((R, n))
+            _accel.philox()(self.keys, counter[2], OPEN, u)
+        else:
+            raw = np.empty((R, n), dtype=np.uint64)
+            philox = np.random.Philox(0)
+            state = philox.state
+            state["state"]["counter"] = counter
+            for r, key in enumerate(self.keys):
+                state["state"]["key"] = key
+                philox.state = state
+                raw[r] = philox.random_raw(n)
+            u = ((raw >> np.uint64(11)) * (1.0 / 9007199254740992.0)).astype(np.float64) + OPEN
+        return u.reshape(R, 12, len(WORLD_PURPOSES), self.cells)
 
 
 def _month(draws: Array | None, t: int, rows: Index | None) -> Array | None:
