@@ -27,10 +27,21 @@ def test_compiled_philox_is_numpys_stream(n):
     keys = np.concatenate([rng.integers(0, 2**64, (12, 2), dtype=np.uint64),
                            np.array([[0, 0], [2**64 - 1, 2**64 - 1], [1, 2**63]], dtype=np.uint64)])
     for year in (0, 1, 11, int(rng.integers(2, 2**62)), 2**64 - 1):
-        out = np.empty((len(keys), n))
+        out = np.empty((len(keys), 1, n))
         _accel.philox()(keys, np.uint64(year), streams.OPEN, out)
         for r, key in enumerate(keys):
-            assert out[r].tobytes() == _numpy_philox(key, year, n).tobytes(), (year, r)
+            assert out[r, 0].tobytes() == _numpy_philox(key, year, n).tobytes(), (year, r)
+
+
+@compiled
+@pytest.mark.parametrize(("runs", "run"), [(1, 1), (3, 5), (96, 12), (7, 3)])
+def test_compiled_philox_fills_any_strided_rows_in_c_order(runs, run):
+    """A row (runs, run) is the stream in C order, however the memory behind it is laid out."""
+    keys = np.random.default_rng(run).integers(0, 2**64, (5, 2), dtype=np.uint64)
+    memory = np.empty((runs, len(keys), run))  # runs first: each row strided, as WorldStream writes
+    _accel.philox()(keys, np.uint64(3), streams.OPEN, memory.transpose(1, 0, 2))
+    for r, key in enumerate(keys):
+        assert memory[:, r].ravel().tobytes() == _numpy_philox(key, 3, runs * run).tobytes()
 
 
 @compiled

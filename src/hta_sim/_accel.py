@@ -165,6 +165,7 @@ def samplers():
 PHILOX_M0, PHILOX_M1 = np.uint64(0xD2E7470EE14C6C93), np.uint64(0xCA5A826395121157)
 PHILOX_W0, PHILOX_W1 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBB67AE8584CAA73B)
 _ONE, _ZERO, _SHIFT = np.uint64(1), np.uint64(0), np.uint64(11)
+_WORDS = 4  # 64-bit words a Philox4x64 block gives
 _HALF_ULP = 1.0 / 9007199254740992.0  # 2**-53: numpy's random() from a raw 64-bit draw
 #: The 128-bit multiply, made by ``philox()``. A module global rather than a closure's cell, as is
 #: everything the compiled functions here use: numba keys its on-disk cache by the closure's contents,
@@ -176,9 +177,10 @@ _mulhilo: Any = None
 def philox():
     """A compiled Philox4x64-10 uniforms writer, bit for bit numpy's ``Philox(...).random_raw``.
 
-    ``uniforms(keys, counter2, open_, out)`` fills each row r of ``out`` (R, n) with what
-    ``np.random.Philox`` keyed ``keys[r]`` at counter (0, 0, counter2, 0) gives from ``random_raw(n)``,
-    as doubles (x >> 11) * 2**-53 + open_. numpy's layout: the counter's first word is incremented
+    ``uniforms(keys, counter2, open_, out)`` fills each row r of ``out`` (R, runs, run), read in
+    C order (``out[r].ravel()``, n = runs x run values; any strides), with what ``np.random.Philox``
+    keyed ``keys[r]`` at counter (0, 0, counter2, 0) gives from ``random_raw(n)``, as doubles
+    (x >> 11) * 2**-53 + open_. numpy's layout: the counter's first word is incremented
     before each block of four words (so the first block is at counter (1, 0, counter2, 0)), and a
     block's words come out in order v[0], v[1], v[2], v[3]; a row whose length is not a multiple of
     four ends inside its last block. ``tests/test_world_speed.py`` checks it against numpy.
@@ -204,27 +206,25 @@ def philox():
 
 
 def _philox_uniforms(keys, counter2, open_, out):  # pragma: no cover - compiled by philox()
-    rows, n = out.shape
-    blocks = (n + 3) // 4
+    rows, runs, run = out.shape
+    words = np.empty(_WORDS, np.uint64)  # the block being read, as numpy's bit generator buffers it
     for r in range(rows):
         key0, key1 = keys[r, 0], keys[r, 1]
-        c0 = _ZERO
-        for b in range(blocks):
-            c0, c1, c2, c3 = c0 + _ONE, _ZERO, counter2, _ZERO  # c0: the block's number, from 1
-            x0, x1, x2, x3 = c0, c1, c2, c3
-            k0, k1 = key0, key1
-            for rnd in range(10):
-                if rnd > 0:
-                    k0 += PHILOX_W0
-                    k1 += PHILOX_W1
-                hi0, lo0 = _mulhilo(PHILOX_M0, x0)
-                hi1, lo1 = _mulhilo(PHILOX_M1, x2)
-                x0, x1, x2, x3 = hi1 ^ x1 ^ k0, lo1, hi0 ^ x3 ^ k1, lo0
-            j = 4 * b
-            out[r, j] = np.float64(x0 >> _SHIFT) * _HALF_ULP + open_
-            if j + 1 < n:
-                out[r, j + 1] = np.float64(x1 >> _SHIFT) * _HALF_ULP + open_
-            if j + 2 < n:
-                out[r, j + 2] = np.float64(x2 >> _SHIFT) * _HALF_ULP + open_
-            if j + 3 < n:
-                out[r, j + 3] = np.float64(x3 >> _SHIFT) * _HALF_ULP + open_
+        block, used = _ZERO, _WORDS
+        for a in range(runs):
+            for c in range(run):
+                if used == _WORDS:
+                    block += _ONE  # the counter's first word, incremented before each block
+                    x0, x1, x2, x3 = block, _ZERO, counter2, _ZERO
+                    k0, k1 = key0, key1
+                    for rnd in range(10):
+                        if rnd > 0:
+                            k0 += PHILOX_W0
+                            k1 += PHILOX_W1
+                        hi0, lo0 = _mulhilo(PHILOX_M0, x0)
+                        hi1, lo1 = _mulhilo(PHILOX_M1, x2)
+                        x0, x1, x2, x3 = hi1 ^ x1 ^ k0, lo1, hi0 ^ x3 ^ k1, lo0
+                    words[0], words[1], words[2], words[3] = x0, x1, x2, x3
+                    used = 0
+                out[r, a, c] = np.float64(words[used] >> _SHIFT) * _HALF_ULP + open_
+                used += 1

@@ -115,25 +115,27 @@ class WorldStream:
 
         The raw 64-bit draws become doubles as numpy's ``random`` makes them: (x >> 11) * 2**-53.
         Wide batches draw in one compiled pass over all replicates (``_accel.philox``, the same
-        bits); otherwise one numpy bit generator is re-keyed per replicate (a tenth of the cost of
-        building one).
+        bits), into memory laid out month and purpose first, so that a month's purpose is one
+        contiguous (R, cells) block for the samplers; otherwise one numpy bit generator is re-keyed
+        per replicate (a tenth of the cost of building one). Either way (R, 12, purposes, cells).
         """
-        R, n = len(self.keys), 12 * len(WORLD_PURPOSES) * self.cells
+        R, P = len(self.keys), len(WORLD_PURPOSES)
         counter = np.array([0, 0, year, 0], dtype=np.uint64)
         if _accel.use(R):
-            u: Array = np.empty((R, n))
-            _accel.philox()(self.keys, counter[2], OPEN, u)
-        else:
-            raw = np.empty((R, n), dtype=np.uint64)
-            philox = np.random.Philox(0)
-            state = philox.state
-            state["state"]["counter"] = counter
-            for r, key in enumerate(self.keys):
-                state["state"]["key"] = key
-                philox.state = state
-                raw[r] = philox.random_raw(n)
-            u = ((raw >> np.uint64(11)) * (1.0 / 9007199254740992.0)).astype(np.float64) + OPEN
-        return u.reshape(R, 12, len(WORLD_PURPOSES), self.cells)
+            block = np.empty((12 * P, R, self.cells))
+            _accel.philox()(self.keys, counter[2], OPEN, block.transpose(1, 0, 2))
+            return block.reshape(12, P, R, self.cells).transpose(2, 0, 1, 3)
+        n = 12 * P * self.cells
+        raw = np.empty((R, n), dtype=np.uint64)
+        philox = np.random.Philox(0)
+        state = philox.state
+        state["state"]["counter"] = counter
+        for r, key in enumerate(self.keys):
+            state["state"]["key"] = key
+            philox.state = state
+            raw[r] = philox.random_raw(n)
+        u: Array = ((raw >> np.uint64(11)) * (1.0 / 9007199254740992.0)).astype(np.float64) + OPEN
+        return u.reshape(R, 12, P, self.cells)
 
 
 def _month(draws: Array | None, t: int, rows: Index | None) -> Array | None:
