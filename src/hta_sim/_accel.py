@@ -114,51 +114,141 @@ def _compile():
 
 @functools.cache
 def samplers():
-    """Compiled inversion walks for ``world.sampling``: the same arithmetic, element by element."""
+    """Compiled passes for ``world.sampling``, element by element the arithmetic of its numpy walks.
+
+    ``binomial(u, n, p, exact_mean, out)`` and ``poisson(u, lam, first, exact_mean, out)`` take 2-D
+    arrays of one shape (any strides; ``out`` is written whole) and return, for the elements left to
+    the normal approximation, their uniforms and flat positions; ``binomial_normal`` and
+    ``poisson_normal`` finish those from the uniforms' normal quantiles (scipy's ``ndtri``, called
+    from numpy in between). Module functions, compiled here: numba's cache is then found again by a
+    new process (a closure's compiled helpers would key it anew in every process).
+    """
     import numba
 
-    @numba.njit(cache=True, nogil=True)
-    def walk_binomial(u, n, ratio, first):  # pragma: no cover - compiled
-        """The smallest k >= 1 with P(X <= k) >= u, walking up from P(X = 0) = first."""
-        k, f, c = 0, first, first
-        while True:
-            f = f * ((n - k) / (k + 1.0) * ratio)
-            k += 1
-            c = c + f
-            if not (u > c and k < n):
-                return k
+    jit = numba.njit(cache=True, nogil=True)
+    return jit(_binomial_counts), jit(_poisson_counts), jit(_binomial_normal), jit(_poisson_normal)
 
-    @numba.njit(cache=True, nogil=True)
-    def walk_poisson(u, lam, pmf):  # pragma: no cover - compiled
-        out = np.zeros(u.size, np.int64)
-        for i in range(u.size):
-            k, f, c = 0, pmf[i], pmf[i]
-            while True:
-                f = f * (lam[i] / (k + 1.0))
-                k += 1
-                c = c + f
-                if not (u[i] > c and f > 0.0):
-                    break
-            out[i] = k
-        return out
 
-    @numba.njit(cache=True, nogil=True)
-    def binomial_exact(u, n, p, exact_mean):  # pragma: no cover - compiled
-        """Counts where inversion applies; -1 marks elements left to the normal approximation."""
-        out = np.zeros(u.size, np.int64)
-        for i in range(u.size):
-            if n[i] <= 0:
+#: Entries of the binomial pass's table of P(X = 0) = q**n by (n, q) (a power of two, at most).
+POWERS = 1 << 12
+
+
+def _binomial_counts(u, n, p, exact_mean, out):  # pragma: no cover - compiled by samplers()
+    """Binomial(n, clip(p, 0, 1)) by inversion where n p <= exact_mean and P(X = 0) > 0.
+
+    P(X = 0) = q**n is the costly step; a replicate's chances repeat across its cells and, for
+    replicates that share parameters, across replicates, so each is looked up in a direct-mapped
+    table by (n, q's bits) before it is computed: the same function of the same numbers, the same
+    bits. Elements left to the normal approximation get -1 in ``out`` and are listed.
+    """
+    rows, cols = n.shape
+    size = 16
+    while size < POWERS and size < rows * cols:
+        size *= 2
+    mask = size - 1
+    table_n = np.zeros(size, np.int64)  # 0: empty (a looked-up n is >= 1)
+    table_q = np.empty(size, np.int64)
+    table_first = np.empty(size)
+    big_u = np.empty(rows * cols, u.dtype)
+    big_at = np.empty(rows * cols, np.int64)
+    big = 0
+    for r in range(rows):
+        for j in range(cols):
+            ni = n[r, j]
+            if ni <= 0:  # nobody there: nobody leaves
+                out[r, j] = 0
                 continue
-            q = 1.0 - p[i]
-            first = q ** np.float64(n[i])
-            if not (n[i] * p[i] <= exact_mean and first > 0.0):
-                out[i] = -1
+            pi = p[r, j]  # np.clip(p, 0.0, 1.0), NaN kept
+            if not (np.isnan(pi) or pi > 0.0):
+                pi = 0.0
+            if not (np.isnan(pi) or pi < 1.0):
+                pi = 1.0
+            q = 1.0 - pi
+            key = np.float64(q).view(np.int64)
+            h = (key ^ (key >> 13) ^ (key >> 29) ^ (key >> 43) ^ ni ^ (ni >> 9)) & mask  # no overflow
+            if table_n[h] == ni and table_q[h] == key:
+                first = table_first[h]
+            else:
+                first = q ** np.float64(ni)
+                table_n[h], table_q[h], table_first[h] = ni, key, first
+            if not (ni * pi <= exact_mean and first > 0.0):
+                out[r, j] = -1
+                big_u[big], big_at[big] = u[r, j], r * cols + j
+                big += 1
                 continue
-            if u[i] > first:
-                out[i] = walk_binomial(u[i], n[i], p[i] / q, first)
-        return out
+            ui = u[r, j]
+            k = 0
+            if ui > first:  # the smallest k >= 1 with P(X <= k) >= u, walking up from P(X = 0)
+                ratio = pi / q
+                f = c = first
+                while True:
+                    f = f * ((ni - k) / (k + 1.0) * ratio)
+                    k += 1
+                    c = c + f
+                    if not (ui > c and k < ni):
+                        break
+            out[r, j] = k
+    return big_u[:big], big_at[:big]
 
-    return walk_poisson, binomial_exact
+
+def _poisson_counts(u, lam, first, exact_mean, out):  # pragma: no cover - compiled by samplers()
+    """Poisson(lam) by inversion where lam <= exact_mean, from P(X = 0) = ``first`` (numpy's exp)."""
+    rows, cols = u.shape
+    big_u = np.empty(rows * cols, u.dtype)
+    big_at = np.empty(rows * cols, np.int64)
+    big = 0
+    for r in range(rows):
+        for j in range(cols):
+            li = lam[r, j]
+            if not li <= exact_mean:
+                out[r, j] = -1
+                big_u[big], big_at[big] = u[r, j], r * cols + j
+                big += 1
+                continue
+            ui, f = u[r, j], first[r, j]
+            k = 0
+            if ui > f:
+                c = f
+                while True:
+                    f = f * (li / (k + 1.0))
+                    k += 1
+                    c = c + f
+                    if not (ui > c and f > 0.0):
+                        break
+            out[r, j] = k
+    return big_u[:big], big_at[:big]
+
+
+def _binomial_normal(z, at, n, p):  # pragma: no cover - compiled by samplers()
+    """np.clip(floor(mean + sd z + 0.5), 0, n), mean = n p, sd = sqrt(mean (1 - p)), as floats."""
+    cols = n.shape[1]
+    k = np.empty(z.size)
+    for i in range(z.size):
+        r, j = at[i] // cols, at[i] % cols
+        ni, pi = n[r, j], p[r, j]
+        if not (np.isnan(pi) or pi > 0.0):
+            pi = 0.0
+        if not (np.isnan(pi) or pi < 1.0):
+            pi = 1.0
+        mean = ni * pi
+        x = np.floor(mean + np.sqrt(mean * (1.0 - pi)) * z[i] + 0.5)
+        if not (np.isnan(x) or x > 0.0):
+            x = 0.0
+        if not (np.isnan(x) or x < ni):
+            x = np.float64(ni)
+        k[i] = x
+    return k
+
+
+def _poisson_normal(z, at, lam):  # pragma: no cover - compiled by samplers()
+    """np.maximum(floor(lam + sqrt(lam) z + 0.5), 0), as floats."""
+    cols = lam.shape[1]
+    k = np.empty(z.size)
+    for i in range(z.size):
+        li = lam[at[i] // cols, at[i] % cols]
+        x = np.floor(li + np.sqrt(li) * z[i] + 0.5)
+        k[i] = x if (x >= 0.0 or np.isnan(x)) else 0.0
+    return k
 
 
 #: Philox4x64-10's constants (Random123, as numpy's ``Philox``): the round multipliers and key bumps.
