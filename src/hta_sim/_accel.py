@@ -123,10 +123,18 @@ def samplers():
     from numpy in between). Module functions, compiled here: numba's cache is then found again by a
     new process (a closure's compiled helpers would key it anew in every process).
     """
+    global _binomial_walk, _poisson_walk  # noqa: PLW0603 - compiled once, here (see _mulhilo)
     import numba
 
+    _binomial_walk = numba.njit(inline="always")(_binomial_steps)
+    _poisson_walk = numba.njit(inline="always")(_poisson_steps)
     jit = numba.njit(cache=True, nogil=True)
     return jit(_binomial_counts), jit(_poisson_counts), jit(_binomial_normal), jit(_poisson_normal)
+
+
+#: The walks the compiled passes call (``_binomial_steps``, ``_poisson_steps``), made by samplers().
+_binomial_walk: Any = None
+_poisson_walk: Any = None
 
 
 #: Entries of the binomial pass's table of P(X = 0) = q**n by (n, q) (a power of two, at most).
@@ -177,16 +185,7 @@ def _binomial_counts(u, n, p, exact_mean, out):  # pragma: no cover - compiled b
                 big += 1
                 continue
             ui = u[r, j]
-            k = 0
-            if ui > first:  # the smallest k >= 1 with P(X <= k) >= u, walking up from P(X = 0)
-                ratio = pi / q
-                f = c = first
-                while True:
-                    f = f * ((ni - k) / (k + 1.0) * ratio)
-                    k += 1
-                    c = c + f
-                    if not (ui > c and k < ni):
-                        break
+            k = _binomial_walk(ui, ni, pi / q, first) if ui > first else 0
             out[r, j] = k
     return big_u[:big], big_at[:big]
 
@@ -206,17 +205,53 @@ def _poisson_counts(u, lam, first, exact_mean, out):  # pragma: no cover - compi
                 big += 1
                 continue
             ui, f = u[r, j], first[r, j]
-            k = 0
-            if ui > f:
-                c = f
-                while True:
-                    f = f * (li / (k + 1.0))
-                    k += 1
-                    c = c + f
-                    if not (ui > c and f > 0.0):
-                        break
+            k = _poisson_walk(ui, li, f) if ui > f else 0
             out[r, j] = k
     return big_u[:big], big_at[:big]
+
+
+def _binomial_steps(u, n, ratio, first):  # pragma: no cover - compiled by samplers()
+    """The smallest k >= 1 with P(X <= k) >= u, walking up from P(X = 0) = ``first`` (< u).
+
+    Four steps at a time, each step's arithmetic that of the one-step walk (``sampling``'s numpy
+    walk): the steps past the stop are thrown away, and no branch waits on each step's sum.
+    """
+    k, f, c = 0, first, first
+    while True:
+        f1 = f * ((n - k) / (k + 1.0) * ratio)
+        c1 = c + f1
+        f2 = f1 * ((n - (k + 1)) / ((k + 1) + 1.0) * ratio)
+        c2 = c1 + f2
+        f3 = f2 * ((n - (k + 2)) / ((k + 2) + 1.0) * ratio)
+        c3 = c2 + f3
+        f4 = f3 * ((n - (k + 3)) / ((k + 3) + 1.0) * ratio)
+        c4 = c3 + f4
+        go1 = (u > c1) & (k + 1 < n)
+        go2 = go1 & (u > c2) & (k + 2 < n)
+        go3 = go2 & (u > c3) & (k + 3 < n)
+        if not (go3 & (u > c4) & (k + 4 < n)):
+            return k + 1 + np.int64(go1) + np.int64(go2) + np.int64(go3)
+        k, f, c = k + 4, f4, c4
+
+
+def _poisson_steps(u, lam, first):  # pragma: no cover - compiled by samplers()
+    """As ``_binomial_steps``, for Poisson(lam): the walk stops where u is passed or the pmf is 0."""
+    k, f, c = 0, first, first
+    while True:
+        f1 = f * (lam / (k + 1.0))
+        c1 = c + f1
+        f2 = f1 * (lam / ((k + 1) + 1.0))
+        c2 = c1 + f2
+        f3 = f2 * (lam / ((k + 2) + 1.0))
+        c3 = c2 + f3
+        f4 = f3 * (lam / ((k + 3) + 1.0))
+        c4 = c3 + f4
+        go1 = (u > c1) & (f1 > 0.0)
+        go2 = go1 & (u > c2) & (f2 > 0.0)
+        go3 = go2 & (u > c3) & (f3 > 0.0)
+        if not (go3 & (u > c4) & (f4 > 0.0)):
+            return k + 1 + np.int64(go1) + np.int64(go2) + np.int64(go3)
+        k, f, c = k + 4, f4, c4
 
 
 def _binomial_normal(z, at, n, p):  # pragma: no cover - compiled by samplers()
