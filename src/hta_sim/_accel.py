@@ -7,6 +7,10 @@ the short partner and slot axes, which dominates in wide batches. Because the bi
 it, the choice may depend on the batch: numba is imported (about a second) only when a batch of at
 least ``MIN_ROWS`` replicates first needs it, so a Mesa model or a small run never pays for it.
 Set HTA_SIM_NUMBA=0 to switch them off.
+
+The world's draws have compiled versions too, on the same terms: its Philox stream (``philox``,
+numpy's ``random_raw`` bit for bit) and its binomial and Poisson inversions (``samplers``, the
+numpy walks' arithmetic element by element); ``tests/test_world_speed.py`` checks them.
 """
 
 from __future__ import annotations
