@@ -4,6 +4,7 @@
     python benchmarks/bench_engine.py --quick          # smaller sizes, a minute or two
     python benchmarks/bench_engine.py --smoke          # tiny sizes: checks that it runs (a test does)
     python benchmarks/bench_engine.py --against REV    # also engine.run of git revision REV, side by side
+    python benchmarks/bench_engine.py --against REV --against-only --replicates 2000 --rounds 5
 
 Measures, in one run and on the default scenario: runs/s of the Mesa model (``AllianceModel.run``)
 and of the vectorised engine (``engine.run``, full trajectories) at R = 1, 100 and 10,000 and their
@@ -11,7 +12,8 @@ ratio; the lean sweep path (outcomes only, common random numbers) on one core; s
 number of partners (15, 150, 1,500: synthetic rosters); 1 vs 2 workers on a large sweep; and the
 225,280-run Sobol design of benchmarks/sobol_225k.toml end to end. With ``--against REV``, the
 vectorised engine of an earlier revision runs in alternation with this one, in fresh processes, so
-that both see the same machine: the ratio of their runs per second is the change's cost or gain.
+that both see the same machine: the ratio of their runs per second is the change's cost or gain; so
+do the world's yearly draws (``WorldStream._year``, 21 years of R replicates).
 Rates per core use CPU time (this
 process's, or for a sweep the workers' own); wall-clock rates are given beside them. Because the
 machine may be shared, each line also says how many cores other processes kept busy meanwhile (from
@@ -191,21 +193,37 @@ def sweep(spec_path: Path, workers: int, samples: int | None, folder: Path) -> t
     return win.wall, runs
 
 
-#: Times engine.run in a fresh process, for whichever hta_sim its PYTHONPATH finds.
+#: Times engine.run, and the world's yearly draws (``WorldStream._year``, where the revision has them),
+#: in a fresh process, for whichever hta_sim its PYTHONPATH finds. The warm-up is wide enough for the
+#: compiled paths (``_accel.MIN_ROWS``), so that neither tree's timing holds numba's start.
 _TIMER = """
 import sys, time
+import numpy as np
 import hta_sim
 from hta_sim import engine
 sc, R = hta_sim.load("baseline"), int(sys.argv[1])
-engine.run(sc, 1, min(R, 100))
+engine.run(sc, 1, min(R, 300))
 c = time.process_time()
 engine.run(sc, 1, R)
-print(R / (time.process_time() - c))
+rate = R / (time.process_time() - c)
+try:
+    from hta_sim import streams
+    from hta_sim.world import population
+    world = streams.WorldStream.of(1, np.arange(R), population.CELLS)
+    world._year(0)
+    c = time.process_time()
+    for year in range(1, 22):
+        world._year(year)
+    years = 21 / (time.process_time() - c)
+except (ImportError, AttributeError):  # a revision without the world
+    years = float("nan")
+print(rate, years)
 """
 
 
 def against(rev: str, R: int, rounds: int, folder: Path) -> None:
-    """engine.run of revision ``rev`` and of this tree, alternating in fresh processes."""
+    """engine.run and the world's yearly draws of revision ``rev`` and of this tree, alternating in
+    fresh processes; rates per core (CPU time)."""
     old = folder / "against"
     old.mkdir()
     archive = subprocess.run(["git", "archive", rev, "src"], cwd=HERE.parent, check=True,
@@ -213,17 +231,21 @@ def against(rev: str, R: int, rounds: int, folder: Path) -> None:
     subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
     trees = {rev: old / "src", "this tree": HERE.parent / "src"}
     rates: dict[str, list[float]] = {name: [] for name in trees}
+    years: dict[str, list[float]] = {name: [] for name in trees}
     for _ in range(rounds):
         for name, src in trees.items():
             env = {**os.environ, "PYTHONPATH": str(src)}
             out = subprocess.run([sys.executable, "-c", _TIMER, str(R)], env=env, check=True,
-                                 capture_output=True, text=True).stdout
-            rates[name].append(float(out.split()[-1]))
-    best = {name: max(r) for name, r in rates.items()}
-    for name, r in rates.items():
-        print(f"  engine.run R = {R:,}, {name:>12s}: " + ", ".join(f"{x:,.0f}" for x in r)
-              + f" runs/s per core (best {best[name]:,.0f})")
-    print(f"  this tree / {rev}: {best['this tree'] / best[rev]:.3f}x (best of {rounds} alternating runs)")
+                                 capture_output=True, text=True).stdout.split()
+            rates[name].append(float(out[-2]))
+            years[name].append(float(out[-1]))
+    for what, unit, table in (("engine.run", "runs/s", rates), ("WorldStream._year", "years/s", years)):
+        best = {name: max(r) for name, r in table.items()}
+        for name, r in table.items():
+            print(f"  {what} R = {R:,}, {name:>12s}: " + ", ".join(f"{x:,.1f}" for x in r)
+                  + f" {unit} per core (best {best[name]:,.1f})")
+        print(f"  {what}: this tree / {rev}: {best['this tree'] / best[rev]:.3f}x "
+              f"(best of {rounds} alternating runs)")
 
 
 def main() -> None:
@@ -233,6 +255,8 @@ def main() -> None:
     ap.add_argument("--no-full", action="store_true", help="skip the full 225,280-run sweep")
     ap.add_argument("--against", metavar="REV", help="also time engine.run of git revision REV")
     ap.add_argument("--rounds", type=int, default=3, help="alternating runs each for --against")
+    ap.add_argument("--replicates", type=int, help="R for --against (default: the size's largest)")
+    ap.add_argument("--against-only", action="store_true", help="only the --against comparison")
     args = ap.parse_args()
     size = SIZES["smoke" if args.smoke else "quick" if args.quick else "full"]
     spec_path = HERE / "sobol_225k.toml"
@@ -242,7 +266,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         if args.against:
-            against(args.against, size.replicates[-1], args.rounds, folder)
+            against(args.against, args.replicates or size.replicates[-1], args.rounds, folder)
+            if args.against_only:
+                return
         m = mesa(size.mesa_seconds)
         v = [vectorised(R) for R in size.replicates][-1]
         s = lean(spec_path, size.lean_runs)

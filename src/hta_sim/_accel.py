@@ -7,6 +7,10 @@ the short partner and slot axes, which dominates in wide batches. Because the bi
 it, the choice may depend on the batch: numba is imported (about a second) only when a batch of at
 least ``MIN_ROWS`` replicates first needs it, so a Mesa model or a small run never pays for it.
 Set HTA_SIM_NUMBA=0 to switch them off.
+
+The world's draws have compiled versions too, on the same terms: its Philox stream (``philox``,
+numpy's ``random_raw`` bit for bit) and its binomial and Poisson inversions (``samplers``, the
+numpy walks' arithmetic element by element); ``tests/test_world_speed.py`` checks them.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+from typing import Any
 
 import numpy as np
 
@@ -113,48 +118,242 @@ def _compile():
 
 @functools.cache
 def samplers():
-    """Compiled inversion walks for ``world.sampling``: the same arithmetic, element by element."""
+    """Compiled passes for ``world.sampling``, element by element the arithmetic of its numpy walks.
+
+    ``binomial(u, n, p, exact_mean, out)`` and ``poisson(u, lam, first, exact_mean, out)`` take 2-D
+    arrays of one shape (any strides; ``out`` is written whole) and return, for the elements left to
+    the normal approximation, their uniforms and flat positions; ``binomial_normal`` and
+    ``poisson_normal`` finish those from the uniforms' normal quantiles (scipy's ``ndtri``, called
+    from numpy in between). Module functions, compiled here: numba's cache is then found again by a
+    new process (a closure's compiled helpers would key it anew in every process).
+    """
+    global _binomial_walk, _poisson_walk  # noqa: PLW0603 - compiled once, here (see _mulhilo)
     import numba
 
-    @numba.njit(cache=True, nogil=True)
-    def walk_binomial(u, n, ratio, first):  # pragma: no cover - compiled
-        """The smallest k >= 1 with P(X <= k) >= u, walking up from P(X = 0) = first."""
-        k, f, c = 0, first, first
-        while True:
-            f = f * ((n - k) / (k + 1.0) * ratio)
-            k += 1
-            c = c + f
-            if not (u > c and k < n):
-                return k
+    _binomial_walk = numba.njit(inline="always")(_binomial_steps)
+    _poisson_walk = numba.njit(inline="always")(_poisson_steps)
+    jit = numba.njit(cache=True, nogil=True)
+    return jit(_binomial_counts), jit(_poisson_counts), jit(_binomial_normal), jit(_poisson_normal)
 
-    @numba.njit(cache=True, nogil=True)
-    def walk_poisson(u, lam, pmf):  # pragma: no cover - compiled
-        out = np.zeros(u.size, np.int64)
-        for i in range(u.size):
-            k, f, c = 0, pmf[i], pmf[i]
-            while True:
-                f = f * (lam[i] / (k + 1.0))
-                k += 1
-                c = c + f
-                if not (u[i] > c and f > 0.0):
-                    break
-            out[i] = k
-        return out
 
-    @numba.njit(cache=True, nogil=True)
-    def binomial_exact(u, n, p, exact_mean):  # pragma: no cover - compiled
-        """Counts where inversion applies; -1 marks elements left to the normal approximation."""
-        out = np.zeros(u.size, np.int64)
-        for i in range(u.size):
-            if n[i] <= 0:
+#: The walks the compiled passes call (``_binomial_steps``, ``_poisson_steps``), made by samplers().
+_binomial_walk: Any = None
+_poisson_walk: Any = None
+
+
+#: Entries of the binomial pass's table of P(X = 0) = q**n by (n, q) (a power of two, at most).
+POWERS = 1 << 12
+
+
+def _binomial_counts(u, n, p, exact_mean, out):  # pragma: no cover - compiled by samplers()
+    """Binomial(n, clip(p, 0, 1)) by inversion where n p <= exact_mean and P(X = 0) > 0.
+
+    P(X = 0) = q**n is the costly step; a replicate's chances repeat across its cells and, for
+    replicates that share parameters, across replicates, so each is looked up in a direct-mapped
+    table by (n, q's bits) before it is computed: the same function of the same numbers, the same
+    bits. Elements left to the normal approximation get -1 in ``out`` and are listed.
+    """
+    rows, cols = n.shape
+    size = 16
+    while size < POWERS and size < rows * cols:
+        size *= 2
+    mask = size - 1
+    table_n = np.zeros(size, np.int64)  # 0: empty (a looked-up n is >= 1)
+    table_q = np.empty(size, np.int64)
+    table_first = np.empty(size)
+    big_u = np.empty(rows * cols, u.dtype)
+    big_at = np.empty(rows * cols, np.int64)
+    big = 0
+    for r in range(rows):
+        for j in range(cols):
+            ni = n[r, j]
+            if ni <= 0:  # nobody there: nobody leaves
+                out[r, j] = 0
                 continue
-            q = 1.0 - p[i]
-            first = q ** np.float64(n[i])
-            if not (n[i] * p[i] <= exact_mean and first > 0.0):
-                out[i] = -1
+            pi = p[r, j]  # np.clip(p, 0.0, 1.0), NaN kept
+            if not (np.isnan(pi) or pi > 0.0):
+                pi = 0.0
+            if not (np.isnan(pi) or pi < 1.0):
+                pi = 1.0
+            q = 1.0 - pi
+            key = np.float64(q).view(np.int64)
+            h = (key ^ (key >> 13) ^ (key >> 29) ^ (key >> 43) ^ ni ^ (ni >> 9)) & mask  # no overflow
+            if table_n[h] == ni and table_q[h] == key:
+                first = table_first[h]
+            else:
+                first = q ** np.float64(ni)
+                table_n[h], table_q[h], table_first[h] = ni, key, first
+            if not (ni * pi <= exact_mean and first > 0.0):
+                out[r, j] = -1
+                big_u[big], big_at[big] = u[r, j], r * cols + j
+                big += 1
                 continue
-            if u[i] > first:
-                out[i] = walk_binomial(u[i], n[i], p[i] / q, first)
-        return out
+            ui = u[r, j]
+            k = _binomial_walk(ui, ni, pi / q, first) if ui > first else 0
+            out[r, j] = k
+    return big_u[:big], big_at[:big]
 
-    return walk_poisson, binomial_exact
+
+def _poisson_counts(u, lam, first, exact_mean, out):  # pragma: no cover - compiled by samplers()
+    """Poisson(lam) by inversion where lam <= exact_mean, from P(X = 0) = ``first`` (numpy's exp)."""
+    rows, cols = u.shape
+    big_u = np.empty(rows * cols, u.dtype)
+    big_at = np.empty(rows * cols, np.int64)
+    big = 0
+    for r in range(rows):
+        for j in range(cols):
+            li = lam[r, j]
+            if not li <= exact_mean:
+                out[r, j] = -1
+                big_u[big], big_at[big] = u[r, j], r * cols + j
+                big += 1
+                continue
+            ui, f = u[r, j], first[r, j]
+            k = _poisson_walk(ui, li, f) if ui > f else 0
+            out[r, j] = k
+    return big_u[:big], big_at[:big]
+
+
+def _binomial_steps(u, n, ratio, first):  # pragma: no cover - compiled by samplers()
+    """The smallest k >= 1 with P(X <= k) >= u, walking up from P(X = 0) = ``first`` (< u).
+
+    Four steps at a time, each step's arithmetic that of the one-step walk (``sampling``'s numpy
+    walk): the steps past the stop are thrown away, and no branch waits on each step's sum.
+    """
+    k, f, c = 0, first, first
+    while True:
+        f1 = f * ((n - k) / (k + 1.0) * ratio)
+        c1 = c + f1
+        f2 = f1 * ((n - (k + 1)) / ((k + 1) + 1.0) * ratio)
+        c2 = c1 + f2
+        f3 = f2 * ((n - (k + 2)) / ((k + 2) + 1.0) * ratio)
+        c3 = c2 + f3
+        f4 = f3 * ((n - (k + 3)) / ((k + 3) + 1.0) * ratio)
+        c4 = c3 + f4
+        go1 = (u > c1) & (k + 1 < n)
+        go2 = go1 & (u > c2) & (k + 2 < n)
+        go3 = go2 & (u > c3) & (k + 3 < n)
+        if not (go3 & (u > c4) & (k + 4 < n)):
+            return k + 1 + np.int64(go1) + np.int64(go2) + np.int64(go3)
+        k, f, c = k + 4, f4, c4
+
+
+def _poisson_steps(u, lam, first):  # pragma: no cover - compiled by samplers()
+    """As ``_binomial_steps``, for Poisson(lam): the walk stops where u is passed or the pmf is 0."""
+    k, f, c = 0, first, first
+    while True:
+        f1 = f * (lam / (k + 1.0))
+        c1 = c + f1
+        f2 = f1 * (lam / ((k + 1) + 1.0))
+        c2 = c1 + f2
+        f3 = f2 * (lam / ((k + 2) + 1.0))
+        c3 = c2 + f3
+        f4 = f3 * (lam / ((k + 3) + 1.0))
+        c4 = c3 + f4
+        go1 = (u > c1) & (f1 > 0.0)
+        go2 = go1 & (u > c2) & (f2 > 0.0)
+        go3 = go2 & (u > c3) & (f3 > 0.0)
+        if not (go3 & (u > c4) & (f4 > 0.0)):
+            return k + 1 + np.int64(go1) + np.int64(go2) + np.int64(go3)
+        k, f, c = k + 4, f4, c4
+
+
+def _binomial_normal(z, at, n, p):  # pragma: no cover - compiled by samplers()
+    """np.clip(floor(mean + sd z + 0.5), 0, n), mean = n p, sd = sqrt(mean (1 - p)), as floats."""
+    cols = n.shape[1]
+    k = np.empty(z.size)
+    for i in range(z.size):
+        r, j = at[i] // cols, at[i] % cols
+        ni, pi = n[r, j], p[r, j]
+        if not (np.isnan(pi) or pi > 0.0):
+            pi = 0.0
+        if not (np.isnan(pi) or pi < 1.0):
+            pi = 1.0
+        mean = ni * pi
+        x = np.floor(mean + np.sqrt(mean * (1.0 - pi)) * z[i] + 0.5)
+        if not (np.isnan(x) or x > 0.0):
+            x = 0.0
+        if not (np.isnan(x) or x < ni):
+            x = np.float64(ni)
+        k[i] = x
+    return k
+
+
+def _poisson_normal(z, at, lam):  # pragma: no cover - compiled by samplers()
+    """np.maximum(floor(lam + sqrt(lam) z + 0.5), 0), as floats."""
+    cols = lam.shape[1]
+    k = np.empty(z.size)
+    for i in range(z.size):
+        li = lam[at[i] // cols, at[i] % cols]
+        x = np.floor(li + np.sqrt(li) * z[i] + 0.5)
+        k[i] = x if (x >= 0.0 or np.isnan(x)) else 0.0
+    return k
+
+
+#: Philox4x64-10's constants (Random123, as numpy's ``Philox``): the round multipliers and key bumps.
+PHILOX_M0, PHILOX_M1 = np.uint64(0xD2E7470EE14C6C93), np.uint64(0xCA5A826395121157)
+PHILOX_W0, PHILOX_W1 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBB67AE8584CAA73B)
+_ONE, _ZERO, _SHIFT = np.uint64(1), np.uint64(0), np.uint64(11)
+_WORDS = 4  # 64-bit words a Philox4x64 block gives
+_HALF_ULP = 1.0 / 9007199254740992.0  # 2**-53: numpy's random() from a raw 64-bit draw
+#: The 128-bit multiply, made by ``philox()``. A module global rather than a closure's cell, as is
+#: everything the compiled functions here use: numba keys its on-disk cache by the closure's contents,
+#: which for a compiled object differ in every process, so a closure would be compiled anew in each.
+_mulhilo: Any = None
+
+
+@functools.cache
+def philox():
+    """A compiled Philox4x64-10 uniforms writer, bit for bit numpy's ``Philox(...).random_raw``.
+
+    ``uniforms(keys, counter2, open_, out)`` fills each row r of ``out`` (R, runs, run), read in
+    C order (``out[r].ravel()``, n = runs x run values; any strides), with what ``np.random.Philox``
+    keyed ``keys[r]`` at counter (0, 0, counter2, 0) gives from ``random_raw(n)``, as doubles
+    (x >> 11) * 2**-53 + open_. numpy's layout: the counter's first word is incremented
+    before each block of four words (so the first block is at counter (1, 0, counter2, 0)), and a
+    block's words come out in order v[0], v[1], v[2], v[3]; a row whose length is not a multiple of
+    four ends inside its last block. ``tests/test_world_speed.py`` checks it against numpy.
+    """
+    global _mulhilo  # noqa: PLW0603 - the compiled multiply, made once, here (see _mulhilo)
+    import numba
+    from llvmlite import ir  # type: ignore[import-untyped]
+    from numba.core import types
+    from numba.extending import intrinsic
+
+    def mulhilo_typer(typingctx, a, b):
+        """(high, low) 64-bit words of the 128-bit product a * b, as one machine multiply."""
+        def codegen(context, builder, signature, args):  # pragma: no cover - compiled
+            wide = ir.IntType(128)
+            product = builder.mul(builder.zext(args[0], wide), builder.zext(args[1], wide))
+            hi = builder.trunc(builder.lshr(product, ir.Constant(wide, 64)), ir.IntType(64))
+            lo = builder.trunc(product, ir.IntType(64))
+            return context.make_tuple(builder, signature.return_type, (hi, lo))
+        return types.UniTuple(types.uint64, 2)(types.uint64, types.uint64), codegen
+
+    _mulhilo = intrinsic(mulhilo_typer)
+    return numba.njit(cache=True, nogil=True)(_philox_uniforms)
+
+
+def _philox_uniforms(keys, counter2, open_, out):  # pragma: no cover - compiled by philox()
+    rows, runs, run = out.shape
+    words = np.empty(_WORDS, np.uint64)  # the block being read, as numpy's bit generator buffers it
+    for r in range(rows):
+        key0, key1 = keys[r, 0], keys[r, 1]
+        block, used = _ZERO, _WORDS
+        for a in range(runs):
+            for c in range(run):
+                if used == _WORDS:
+                    block += _ONE  # the counter's first word, incremented before each block
+                    x0, x1, x2, x3 = block, _ZERO, counter2, _ZERO
+                    k0, k1 = key0, key1
+                    for rnd in range(10):
+                        if rnd > 0:
+                            k0 += PHILOX_W0
+                            k1 += PHILOX_W1
+                        hi0, lo0 = _mulhilo(PHILOX_M0, x0)
+                        hi1, lo1 = _mulhilo(PHILOX_M1, x2)
+                        x0, x1, x2, x3 = hi1 ^ x1 ^ k0, lo1, hi0 ^ x3 ^ k1, lo0
+                    words[0], words[1], words[2], words[3] = x0, x1, x2, x3
+                    used = 0
+                out[r, a, c] = np.float64(words[used] >> _SHIFT) * _HALF_ULP + open_
+                used += 1

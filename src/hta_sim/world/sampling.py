@@ -37,15 +37,24 @@ def binomial(u: Array, n: Codes, p: Array) -> Codes:
 
 
 def _binomial_compiled(u: Array, n: Codes, p: Array) -> Codes:
-    """As ``binomial``, in one compiled pass; the normal approximation's few elements in numpy."""
-    pp = np.ascontiguousarray(np.clip(np.broadcast_to(p, n.shape), 0.0, 1.0)).ravel()
-    flat_u, flat_n = np.ascontiguousarray(u).ravel(), n.ravel()
-    out: Codes = _accel.samplers()[1](flat_u, flat_n, pp, EXACT_MEAN)
-    big = out < 0
-    if big.any():
-        mean = flat_n[big] * pp[big]
-        out[big] = _normal(flat_u[big], mean, np.sqrt(mean * (1.0 - pp[big])), flat_n[big])
-    return out.reshape(n.shape)
+    """As ``binomial``, in one compiled pass over the arrays as they lie (no copies where the rows
+    are evenly strided: a month's draws, a replicate's chances broadcast over its cells); the
+    normal approximation's few elements are finished from numpy's quantiles.
+    """
+    binomial_counts, _, binomial_normal, _ = _accel.samplers()
+    rows = _rows(n)
+    u2, n2 = np.reshape(u, rows), n.reshape(rows)
+    p2 = np.broadcast_to(np.asarray(p, dtype=np.float64), n.shape).reshape(rows)
+    out = np.empty(n.shape, dtype=np.int64)
+    big_u, at = binomial_counts(u2, n2, p2, EXACT_MEAN, out.reshape(rows))
+    if at.size:
+        out.reshape(-1)[at] = binomial_normal(ndtri(big_u), at, n2, p2).astype(np.int64)
+    return out
+
+
+def _rows(n: np.ndarray) -> tuple[int, int]:
+    """The 2-D shape the compiled passes take: the leading axis (replicates), the rest flattened."""
+    return (n.shape[0], -1) if n.ndim > 1 and n.shape[0] else (1, -1)
 
 
 def _binomial(u: Array, n: Codes, p: Array) -> Codes:
@@ -67,6 +76,8 @@ def poisson(u: Array, lam: Array) -> Codes:
     """Poisson(lam) counts from uniforms u in (0, 1), elementwise (lam broadcasts to u's shape)."""
     lam = np.broadcast_to(np.maximum(lam, 0.0), u.shape)
     first = np.exp(-lam)
+    if _accel.use(u.size):
+        return _poisson_compiled(u, lam, first)
     exact = lam <= EXACT_MEAN
     out = np.zeros(u.shape, dtype=np.int64)
     big = ~exact
@@ -75,6 +86,18 @@ def poisson(u: Array, lam: Array) -> Codes:
     walk = exact & (u > first)
     if walk.any():
         out[walk] = _walk_poisson(u[walk], lam[walk], first[walk])
+    return out
+
+
+def _poisson_compiled(u: Array, lam: Array, first: Array) -> Codes:
+    """As ``poisson``, in one compiled pass (see ``_binomial_compiled``)."""
+    _, poisson_counts, _, poisson_normal = _accel.samplers()
+    rows = _rows(u)
+    u2, lam2 = u.reshape(rows), lam.reshape(rows)
+    out = np.empty(u.shape, dtype=np.int64)
+    big_u, at = poisson_counts(u2, lam2, first.reshape(rows), EXACT_MEAN, out.reshape(rows))
+    if at.size:
+        out.reshape(-1)[at] = poisson_normal(ndtri(big_u), at, lam2).astype(np.int64)
     return out
 
 
@@ -104,10 +127,9 @@ def _walk_binomial(u: Array, n: Codes, ratio: Array, pmf: Array) -> Codes:
 
 
 def _walk_poisson(u: Array, lam: Array, pmf: Array) -> Codes:
-    """As ``_walk_binomial``, for Poisson counts."""
-    if _accel.use(u.size):
-        walked: Codes = _accel.samplers()[0](u, lam, pmf)
-        return walked
+    """As ``_walk_binomial``, for Poisson counts (the narrow batches' path; wide ones walk in
+    ``_poisson_compiled``, with the same arithmetic).
+    """
     k = np.zeros(u.shape, dtype=np.int64)
     cdf = pmf.copy()
     go = np.ones(u.shape, dtype=bool)

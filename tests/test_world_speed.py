@@ -1,0 +1,150 @@
+"""The world's fast paths give the bits of the plain ones: compiled Philox, compiled samplers."""
+
+import numpy as np
+import pytest
+
+from hta_sim import _accel, streams
+from hta_sim.world import sampling
+
+compiled = pytest.mark.skipif(not _accel.ON, reason="numba not installed or HTA_SIM_NUMBA=0")
+
+
+def _numpy_philox(key, year, n):
+    """What numpy's Philox keyed ``key`` at counter (0, 0, year, 0) gives, as WorldStream's doubles."""
+    philox = np.random.Philox(0)
+    state = philox.state
+    state["state"]["counter"] = np.array([0, 0, year, 0], dtype=np.uint64)
+    state["state"]["key"] = key
+    philox.state = state
+    raw = philox.random_raw(n)
+    return ((raw >> np.uint64(11)) * (1.0 / 9007199254740992.0)).astype(np.float64) + streams.OPEN
+
+
+@compiled
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 96, 1151, 1152])
+def test_compiled_philox_is_numpys_stream(n):
+    """Random keys (and the extremes), years up to 2**64 - 1, lengths inside and across blocks."""
+    rng = np.random.default_rng(n)
+    keys = np.concatenate([rng.integers(0, 2**64, (12, 2), dtype=np.uint64),
+                           np.array([[0, 0], [2**64 - 1, 2**64 - 1], [1, 2**63]], dtype=np.uint64)])
+    for year in (0, 1, 11, int(rng.integers(2, 2**62)), 2**64 - 1):
+        out = np.empty((len(keys), 1, n))
+        _accel.philox()(keys, np.uint64(year), streams.OPEN, out)
+        for r, key in enumerate(keys):
+            assert out[r, 0].tobytes() == _numpy_philox(key, year, n).tobytes(), (year, r)
+
+
+@compiled
+@pytest.mark.parametrize(("runs", "run"), [(1, 1), (3, 5), (96, 12), (7, 3)])
+def test_compiled_philox_fills_any_strided_rows_in_c_order(runs, run):
+    """A row (runs, run) is the stream in C order, however the memory behind it is laid out."""
+    keys = np.random.default_rng(run).integers(0, 2**64, (5, 2), dtype=np.uint64)
+    memory = np.empty((runs, len(keys), run))  # runs first: each row strided, as WorldStream writes
+    _accel.philox()(keys, np.uint64(3), streams.OPEN, memory.transpose(1, 0, 2))
+    for r, key in enumerate(keys):
+        assert memory[:, r].ravel().tobytes() == _numpy_philox(key, 3, runs * run).tobytes()
+
+
+@compiled
+def test_the_world_stream_has_the_same_bits_compiled_or_not(monkeypatch):
+    rows = max(_accel.MIN_ROWS, 2)
+    for seed, cells in ((5, 12), (2**40 + 7, 3)):
+        replicates = np.arange(3, 3 + rows)
+        for w in (0, 13, 40):
+            fast = streams.WorldStream.of(seed, replicates, cells).month(w)
+            with monkeypatch.context() as m:
+                m.setattr(_accel, "ON", False)
+                plain = streams.WorldStream.of(seed, replicates, cells).month(w)
+            assert fast.tobytes() == plain.tobytes()
+            assert fast.shape == (rows, len(streams.WORLD_PURPOSES), cells)
+
+
+@compiled
+def test_a_replicate_draws_the_same_world_in_a_narrow_or_a_wide_batch():
+    wide = streams.WorldStream.of(9, np.arange(_accel.MIN_ROWS + 1), 12)
+    narrow = streams.WorldStream.of(9, np.array([_accel.MIN_ROWS]), 12)
+    assert np.array_equal(wide.month(30)[-1], narrow.month(30)[0])
+
+
+# --- the samplers: one compiled pass, the bits of the numpy walks -----------------------------------
+
+def _plain(fn, *args):
+    """The same call on the numpy path (the compiled passes switched off)."""
+    on, _accel.ON = _accel.ON, False
+    try:
+        return fn(*args)
+    finally:
+        _accel.ON = on
+
+
+@pytest.fixture
+def _compiled_for_any_size(monkeypatch):
+    """The compiled passes even for the few elements some cases here have (normally MIN_ROWS)."""
+    monkeypatch.setattr(_accel, "MIN_ROWS", 1)
+
+
+def _edgy(rng, shape, scale):
+    """Uniforms and chances with the edges mixed in: n = 0 and 1, p = 0, 1 and tiny, u near 0 and 1,
+    and large n p (the normal approximation)."""
+    u = rng.random(shape) + streams.OPEN
+    u.flat[rng.integers(0, u.size, u.size // 20)] = 1.0 - 2.0**-53
+    u.flat[rng.integers(0, u.size, u.size // 20)] = 2.0**-54
+    n = rng.integers(0, scale, shape)
+    n.flat[rng.integers(0, n.size, n.size // 3)] = 0
+    n.flat[rng.integers(0, n.size, n.size // 20)] = 1
+    n.flat[rng.integers(0, n.size, n.size // 50)] = 5000
+    p = rng.random(shape) * rng.choice([0.02, 0.3, 1.0], shape)
+    for value in (0.0, 1.0, 1e-300, 1e-17, 0.5, -0.25, 1.5):
+        p.flat[rng.integers(0, p.size, p.size // 40)] = value
+    return u, n, p
+
+
+@compiled
+@pytest.mark.usefixtures("_compiled_for_any_size")
+@pytest.mark.parametrize("seed", range(4))
+def test_compiled_binomial_and_poisson_equal_the_numpy_walks(seed):
+    rng = np.random.default_rng(seed)
+    for shape, scale in (((400, 6, 2), 300), ((3000,), 40), ((50, 7), 2000), ((), 10), ((0, 3), 5)):
+        u, n, p = _edgy(rng, shape, scale)
+        assert np.array_equal(sampling.binomial(u, n, p), _plain(sampling.binomial, u, n, p))
+        lam = p * rng.choice([1.0, 20.0, 60.0], shape)
+        assert np.array_equal(sampling.poisson(u, lam), _plain(sampling.poisson, u, lam))
+
+
+@compiled
+@pytest.mark.usefixtures("_compiled_for_any_size")
+def test_compiled_samplers_read_strided_and_broadcast_arrays_as_numpy_does():
+    """A month's purpose sliced out of its block, chances by replicate or band, a scalar chance,
+    uniforms sliced four axes deep: the same counts as the numpy walks, and as on copies."""
+    rng = np.random.default_rng(7)
+    block = rng.random((300, 8, 6, 2)) + streams.OPEN
+    n = rng.integers(0, 400, (300, 6, 2))
+    for p in (rng.random((300, 1, 1)) * 0.2, rng.random((300, 1, 2)) * 0.2, 0.07, np.float64(0.3),
+              rng.random((6, 2)) * 0.5):
+        for k in (0, 3, 7):
+            u = block[:, k]
+            fast = sampling.binomial(u, n, p)
+            assert np.array_equal(fast, _plain(sampling.binomial, u, n, p))
+            assert np.array_equal(fast, sampling.binomial(u.copy(), n, np.broadcast_to(p, n.shape).copy()))
+        lam = np.broadcast_to(p, n.shape) * 40
+        assert np.array_equal(sampling.poisson(block[:, 1], lam), _plain(sampling.poisson, block[:, 1], lam))
+    deep = rng.random((40, 5, 3, 2)) + streams.OPEN
+    m = rng.integers(0, 30, (40, 3, 3))
+    u = deep[:, 1:4, :, 0]
+    chance = rng.random((40, 3, 1)) * 0.4
+    assert np.array_equal(sampling.binomial(u, m, chance), _plain(sampling.binomial, u, m, chance))
+
+
+@compiled
+@pytest.mark.usefixtures("_compiled_for_any_size")
+def test_the_table_of_powers_gives_what_computing_gives():
+    """Many elements share (n, q) and many collide in the table: every count as computed alone."""
+    rng = np.random.default_rng(11)
+    n = rng.integers(1, 60, 200_000)
+    p = rng.choice(rng.random(300) * 0.3, n.size)  # 300 chances x 59 sizes: about 18,000 pairs
+    u = rng.random(n.size) + streams.OPEN
+    together = sampling.binomial(u, n, p)
+    alone = np.concatenate([sampling.binomial(u[i : i + 1], n[i : i + 1], p[i : i + 1])
+                            for i in range(0, n.size, 997)])
+    assert np.array_equal(together[::997], alone)
+    assert np.array_equal(together, _plain(sampling.binomial, u, n, p))
