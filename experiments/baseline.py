@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 
 import hta_sim
+from hta_sim import figures
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,7 +22,12 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=2018)
     args = ap.parse_args()
     res = hta_sim.simulate("baseline", replicates=args.replicates, seed=args.seed, progress=True)
-    res.save(ROOT / "results" / "baseline", force=True)
+    out = ROOT / "results" / "baseline"
+    res.save(out, force=True)
+    # the homes figure again, with the national count without the alliance (same seed: paired)
+    without = hta_sim.simulate("no-alliance", replicates=args.replicates, seed=args.seed)
+    ax = figures.homes(res.trajectories, without=without.trajectories)
+    ax.figure.savefig(out / "homes.png", dpi=120, bbox_inches="tight")
     print(res.summary().round(3).to_string())
 
 

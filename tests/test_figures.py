@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from matplotlib.transforms import Bbox
 
+import hta_sim
 from hta_sim import figures
 from hta_sim.analysis import compare
 from hta_sim.vocabulary import RUNGS
@@ -71,10 +72,15 @@ def test_fig71_legend_covers_no_median_and_the_range_fits(small):
     plt.close(fig)
 
 
-def test_homes_goal_line_reaches_december_2027_and_no_legend_covers_the_median(small):
-    ax = figures.homes(small.trajectories)
+def test_homes_shows_the_count_against_2017_and_none_by_2027_and_no_legend_covers_the_median(small):
+    without = hta_sim.simulate("no-alliance", replicates=4, seed=1).trajectories
+    ax = figures.homes(small.trajectories, without=without)
     goal = next(line for line in ax.get_lines() if "straight path" in line.get_label())
-    assert str(goal.get_xdata()[-1])[:7] == "2027-12"
+    assert str(goal.get_xdata()[-1])[:7] == "2027-12" and goal.get_ydata()[-1] == 0
+    assert goal.get_ydata()[0] == 2292  # the 2017 count
+    assert any("without the alliance" in line.get_label() for line in ax.get_lines())
+    labels = [line.get_label() for a in ax.figure.axes for line in a.get_lines()]
+    assert {"dormitory", "host home", "housing first"} <= set(labels)
     assert covered_points(ax.figure) == []
     plt.close(ax.figure)
 

@@ -1,4 +1,5 @@
-"""The standard figures: the fig. 7.1 replica, the trust ladder, homes against the goal, the pulse radar.
+"""The standard figures: the fig. 7.1 replica, the trust ladder, the national count against the goal
+with young people housed by type, the pulse radar.
 
 Every figure reads only the tidy tables, so it can be redrawn from a saved result folder.
 """
@@ -18,13 +19,15 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from .params import CENSUS_MONTH
 from .vocabulary import (
-    HOMES_GOAL,
     PHASES,
     PULSE_PARAMETERS,
     RUNGS,
     SEED_SCORES_2018,
+    SOLUTIONS,
 )
+from .world import evidence
 
 if TYPE_CHECKING:
     from .results import Results
@@ -126,20 +129,45 @@ def trust_ladder(traj: pd.DataFrame, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def homes(traj: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Homes created through the alliance's initiatives against a straight path to the goal."""
-    ax = ax or plt.subplots(figsize=(9, 4.5))[1]
-    b = band(traj, "homes_created")
-    ax.fill_between(b.index, b["lo"], b["hi"], color="#2e7d32", alpha=0.25, lw=0, label="90 % band")
-    ax.plot(b.index, b["median"], color="#2e7d32", lw=2, label="homes created, median")
-    start, end = b.index.min(), GOAL_DATE
-    ax.plot([start, end], [0, HOMES_GOAL], color="grey", ls="--",
-            label=f"straight path to {HOMES_GOAL:,} by Dec 2027")
-    ax.set_ylabel("young people given a home (cumulative)")
+def homes(traj: pd.DataFrame, ax: Axes | None = None, without: pd.DataFrame | None = None) -> Axes:
+    """The national count of homeless young people (February of each year; with and without the
+    alliance when ``without``, a no-alliance run on the same random numbers, is given) against the
+    2017 count and the goal of none by 2027; beside it, young people housed by solution type."""
+    right: Axes | None = None
+    if ax is None:  # the standard figure: the count, and housed by type beside it
+        _, (ax, right) = plt.subplots(1, 2, figsize=(13, 4.8), gridspec_kw={"width_ratios": [3, 2]})
+    february = traj[traj["date"].dt.month == CENSUS_MONTH + 1]  # the count is taken in week 6
+    b = band(february, "homeless_youth")
+    ax.fill_between(b.index, b["lo"], b["hi"], color="#1565c0", alpha=0.2, lw=0, label="90 % band")
+    ax.plot(b.index, b["median"], color="#1565c0", lw=2, marker="o", ms=3,
+            label="homeless young people, February, median")
+    if without is not None:
+        w = band(without[without["date"].dt.month == CENSUS_MONTH + 1], "homeless_youth")
+        ax.plot(w.index, w["median"], color="#c62828", lw=1.5, ls="--", label="without the alliance")
+    counted, count = np.datetime64("2017-02-01"), int(evidence.counts().year(2017).sum())
+    ax.plot([counted], [count], "ks", ms=6, label=f"national count 2017: {count:,}")
+    ax.plot([counted, GOAL_DATE], [count, 0], color="grey", ls=":",
+            label="straight path to none homeless by Dec 2027")
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("homeless young people aged 18-29")
     ax.yaxis.set_major_formatter("{x:,.0f}")
-    ax.set_title("Homes created through the alliance's initiatives")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title("The national count (the seed's goal: a home for all by 2027)")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, ncol=2, frameon=False)
+    if right is not None:
+        _housed_by_type(traj, right)
     return ax
+
+
+def _housed_by_type(traj: pd.DataFrame, ax: Axes) -> None:
+    """Cumulative young people housed through each solution type, median over replicates."""
+    colours = ("#6a1b9a", "#ef6c00", "#2e7d32")
+    for colour, kind in zip(colours, SOLUTIONS, strict=True):
+        b = band(traj, f"housed_{kind}")
+        ax.plot(b.index, b["median"], color=colour, lw=2, label=kind.replace("_", " "))
+    ax.set_ylabel("young people housed (cumulative, median)")
+    ax.yaxis.set_major_formatter("{x:,.0f}")
+    ax.set_title("Housed through the alliance's solutions, by type")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, ncol=3, frameon=False)
 
 
 def parameter_label(k: int) -> str:
