@@ -87,7 +87,8 @@ def month(youth: Codes, s: State, p: Params, m: MonthContext, ordinary: MonthFlo
     placed = youth[:, PLACED].copy()  # (R, types, M, B)
     aged = binomial(u[:, _slice("age")], placed, AGEING[None, None, None, :])
     placed += _older(aged) - aged
-    leaving = _leavers(u, placed, solutions.capacity(s, p), p)
+    cap = solutions.capacity(s, p)  # the places the month starts with: nothing here changes them
+    leaving = _leavers(u, placed, cap, p)
     placed -= leaving
     free = _vacancies(s, p, u, ordinary)
     s.flats_free[:] = free
@@ -97,7 +98,7 @@ def month(youth: Codes, s: State, p: Params, m: MonthContext, ordinary: MonthFlo
     moved_on[:, HOST_HOME] = to_flat
     unhoused = leaving[:, HOST_HOME] - to_flat
     youth[:, NEW] += unhoused
-    entered, used = _enter(youth, placed, solutions.capacity(s, p), free, u, p)
+    entered, used = _enter(youth, placed, cap, free, u, p)
     youth[:, PLACED] = placed + entered
     youth[:, HOUSED] += moved_on.sum(axis=1)
     s.housed_by += entered.sum(axis=(2, 3))
