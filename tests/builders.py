@@ -1,9 +1,10 @@
 """Small hand-built inputs for the rules' unit tests: a State, real Params and a MonthContext.
 
 * ``state(reps, partners, slots, **fields)``: every State field explicit or defaulted. The
-  defaults are zeros and False, except three fields whose "nothing" is not zero: ``lead`` -1 (the
-  secretariat leads), ``partner_cell`` -1 (not a world municipality) and ``scores`` NaN (no pulse
-  yet). A
+  defaults are zeros and False, except the fields whose "nothing" is not zero: ``lead`` -1 (the
+  secretariat leads), ``partner_cell`` -1 (not a world municipality), ``joined`` -1 (not yet),
+  ``scores`` NaN (no pulse yet), ``coordination`` 1 (the network kept going) and ``ab_meets``
+  True. A
   value is broadcast to the field's shape, so ``engagement=[0.2, 0.5, 0.9]`` fills (1, 3) and
   ``build=0.5`` fills (reps,).
 * ``params(*changes)``: real Params compiled by ``params.compile_params`` from the schema's defaults
@@ -34,7 +35,7 @@ from hta_sim.params import Layout, compile_params
 from hta_sim.roster import Roster, load_roster
 from hta_sim.scenario import Scenario
 from hta_sim.state import State, initial_state
-from hta_sim.streams import SOLUTION_PURPOSES, WORLD_PURPOSES, Draws, WorldStream
+from hta_sim.streams import LIFE_PURPOSES, SOLUTION_PURPOSES, WORLD_PURPOSES, Draws, WorldStream
 from hta_sim.vocabulary import (
     BANDS,
     EFFORT,
@@ -59,20 +60,26 @@ PARTNER_FIELDS = ("active", "board", "ab", "municipality_mask", "initiator_mask"
                   "left", "engagement", "rung", "alignment", "money_capacity", "staff_capacity",
                   "knowledge_capacity", "perceived", "expectation", "sustained", "invested",
                   "closeness", "meetings", "staff_given", "money_given", "cofinance_given",
-                  "knowledge_given", "led_results", "partner_cell")
+                  "knowledge_given", "led_results", "partner_cell", "pool_mask", "fatigue", "below",
+                  "joined")
 ALLIANCE_FIELDS = ("build", "build_gain", "barrier", "unshown", "visible", "visible_flow", "homes",
-                   "solution_cost", "flats_let", "pool_budget", "dominance", "secretariat_staff", "phase")
+                   "solution_cost", "flats_let", "pool_budget", "dominance", "secretariat_staff", "phase",
+                   "coordination", "ab_meets", "ab_revived", "ab_faded", "clipped", "rung_falls",
+                   "departures", "joins", "key_changes")
 SLOT_FIELDS = ("stage", "progress", "solution", "site", "units", "places", "lead", "pooled")
 #: Per replicate and solution type, or per replicate and municipality.
 BY_TYPE, BY_MUNICIPALITY = ("housed_by",), ("flats", "flats_free")
 BY_TYPE_AND_MUNICIPALITY = ("adopters", "municipal_places", "funded_adopters")
 MASKS = frozenset({"active", "board", "ab", "municipality_mask", "initiator_mask", "candidate_mask",
-                   "left", "pooled"})
+                   "left", "pooled", "pool_mask", "ab_meets", "ab_revived", "ab_faded"})
 #: The world's arrays (replicate, youth state or flow or count, municipality, band): whole people.
 WORLD_FIELDS = {"youth": len(YOUTH_STATES), "youth_flows": len(FLOWS), "census": 0}
 CODES = frozenset({"rung", "phase", "stage", "lead", "solution", "site", "places", "flats_let",
-                   "partner_cell", *BY_TYPE, *BY_MUNICIPALITY, *BY_TYPE_AND_MUNICIPALITY, *WORLD_FIELDS})
-DEFAULTS: dict[str, float] = {"lead": -1, "partner_cell": -1, "scores": np.nan}
+                   "partner_cell", "below", "joined", "rung_falls", "departures", "joins", "key_changes",
+                   *BY_TYPE, *BY_MUNICIPALITY, *BY_TYPE_AND_MUNICIPALITY, *WORLD_FIELDS})
+#: coordination 1 and ab_meets: a secretariat that keeps the network going, an AB that meets.
+DEFAULTS: dict[str, float] = {"lead": -1, "partner_cell": -1, "scores": np.nan, "joined": -1,
+                              "coordination": 1.0, "ab_meets": True}
 
 _KNOWN = (*PARTNER_FIELDS, *ALLIANCE_FIELDS, *SLOT_FIELDS, "mix", "scores", *WORLD_FIELDS, *BY_TYPE,
           *BY_MUNICIPALITY, *BY_TYPE_AND_MUNICIPALITY)
@@ -157,8 +164,15 @@ def _uniform(value: Any, shape: tuple[int, ...]) -> np.ndarray:
 
 def month(reps: int = 1, partners: int = 3, slots: int = 2, *, step: int = 0, associated: Any = False,
           pulse_due: bool = False, after_pulse: bool = False, **draws: Any) -> MonthContext:
-    """One month's context; draws not named are quiet (uniforms QUIET, normals 0, levers None)."""
+    """One month's context; draws not named are quiet (uniforms QUIET, normals 0, levers None).
+
+    Partners' lives (``turnover``, ``alignment``, ``join``: (R, P) uniforms) are drawn only when
+    one of them is named; otherwise none is (``MonthContext.life`` then reads certainty's 1).
+    """
     R, P, K = reps, partners, slots
+    named_lives = {k: draws.pop(k) for k in LIFE_PURPOSES if k in draws}
+    lives = None if not named_lives else np.stack(
+        [_uniform(named_lives.get(k, QUIET), (R, P)) for k in LIFE_PURPOSES], axis=1)
     shapes = {"idea": (R,), "kind": (R,), "launch": (R, K), "transition": (R, K),
               "engagement": (R, P), "ladder": (R, P), "lead": (R, P), "engagement0": (R, P),
               "pool_pick": (R,), "takeover": (R, K)}
@@ -172,7 +186,7 @@ def month(reps: int = 1, partners: int = 3, slots: int = 2, *, step: int = 0, as
             for name, shape in shapes.items()}
     return MonthContext(step=step, associated=np.broadcast_to(np.asarray(associated, dtype=bool),
                                                               (R, 1)).copy(),
-                        pulse_due=pulse_due, after_pulse=after_pulse, draws=Draws(**made))
+                        pulse_due=pulse_due, after_pulse=after_pulse, draws=Draws(**made), lives=lives)
 
 
 def draws_over(months: int, reps: int = 1, partners: int = 3, slots: int = 2, **draws: Any) -> Draws:

@@ -19,6 +19,14 @@ ABLATION = {
     "regulatory_barriers": -1,
     "peer_influence": -1,
     "stake": +1,
+    "adaptive_expectations": -1,
+    "fatigue": -1,
+    "turnover": -1,
+    # these act only from 2019 (exits, joins) or once the backbone's staff is short: no dip change
+    "partner_exit": 0,
+    "recruitment": 0,
+    "coordination": 0,
+    "spiral": +1,
 }
 
 

@@ -78,7 +78,7 @@ def test_no_one_due_nothing_changes():
 def test_a_newcomer_starts_at_its_target_give_or_take_its_spread():
     p = params({**BASE_ONLY, "engagement.initial_spread": 0.25})
     s = state(active=True, closeness=1.0, engagement=[0.0, 0.0, 0.125], sustained=[0.0, 0.0, 0.125])
-    kernel._welcome(s, p, np.array([[True, True, False]]), np.array([[1.0, -4.0, 1.0]]))
+    kernel._welcome(s, p, np.array([[True, True, False]]), month(engagement0=[[1.0, -4.0, 1.0]]))
     expected = [0.5 + 0.25 * 1.0, 0.0, 0.125]  # 0.5 - 1.0 clips at 0; the third is no newcomer
     np.testing.assert_array_equal(s.engagement, [expected])
     np.testing.assert_array_equal(s.sustained, [expected])

@@ -34,7 +34,7 @@ THROUGH = {
     "board-ownership": ("homes_created@2027-12", +1, ("secretariat_overload", "own_value")),
     "results-communication": ("engagement_mean@2019-01..2021-12", +1, ("results_lag",)),
     "new-municipalities": ("staff_contributed@2019-01..2027-12", +1, ("results_lag",)),
-    "funding-ends-2021": ("engagement_mean@2021-01..2027-12", -1, ("results_lag",)),
+    "funding-ends-2021": ("engagement_mean@2021-01..2027-12", -1, ("coordination", "results_lag")),
     "more-funders": ("engagement_mean@2019-01..2027-12", +1, ("crowding_out",)),
     "adaptive-secretariat": ("initiatives_failed@2027-12", -1, ("regulatory_barriers",)),
 }

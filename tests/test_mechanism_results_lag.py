@@ -7,7 +7,8 @@ from hta_sim.mechanisms import results_lag
 
 ON = {"results_lag.weight": 0.25, "results_lag.build_credit": 20.0, "results_lag.scale": 0.5,
       "results_lag.perception_rate": 0.25, "results_lag.expectation_rate": 0.25,
-      "results_lag.expectation": 0.5, "results_lag.patience_months": 48.0}
+      "results_lag.expectation": 0.5, "results_lag.patience_months": 48.0,
+      "mechanisms.adaptive_expectations": False}
 OFF = {**ON, "mechanisms.results_lag": False}
 
 

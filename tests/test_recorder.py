@@ -32,7 +32,10 @@ def alliance(**values):
         "youth": YOUTH, "solution": [0, 2, 2], "site": [0, 1, 1], "places": [0, 8, 4],
         "housed_by": [[7, 1, 2]], "flats": [[10, 20, 0, 0, 0, 0, 0, 30]],
         "flats_free": [[1, 30, 0, 0, 0, 0, 0, 2]], "flats_let": 9, "solution_cost": 1.25,
-        "adopters": ADOPTERS, "municipal_places": ADOPTERS * 8}
+        "adopters": ADOPTERS, "municipal_places": ADOPTERS * 8,
+        "initiator_mask": [False, True, True], "clipped": 0.5, "fatigue": [0.125, 0.25, 0.5],
+        "expectation": [0.5, 1.5, 3.0], "coordination": 0.75, "ab_meets": True, "joins": 2,
+        "departures": 1, "rung_falls": 5, "key_changes": 4}
     return state(slots=3, **{**start, **values})
 
 
@@ -60,6 +63,10 @@ EXPECTED = {
     "places_dormitory": 0, "places_host_home": 0, "places_housing_first": 8 + 4 + 3 * 8,
     # Aarhus (the site of two Housing First initiatives, counted once) and the rest's 3 adopters
     "municipalities_dormitory": 0, "municipalities_host_home": 0, "municipalities_housing_first": 1 + 3,
+    # the 2016 partners (initiators) alone: partner 1 (partner 2 is one, but inactive)
+    "engagement_mean_incumbents": 0.75, "target_clipped": 0.5, "fatigue_mean": (0.125 + 0.25) / 2,
+    "expectation_mean": (0.5 + 1.5) / 2, "coordination": 0.75, "ab_meets": 1, "partners_joined": 2,
+    "partners_left": 1, "rung_falls": 5, "key_person_changes": 4,
 }
 
 

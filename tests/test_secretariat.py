@@ -3,7 +3,7 @@ policies (the adaptive one moves only in the month after a pulse)."""
 
 import numpy as np
 import pytest
-from builders import month, params, state, with_values
+from builders import STAGE, month, params, state, with_values
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -129,7 +129,6 @@ def test_adaptive_keeps_its_mix_when_every_score_is_at_the_top():
     np.testing.assert_array_equal(s.mix, [FIXED])
 
 
-@pytest.mark.filterwarnings("ignore:Mean of empty slice:RuntimeWarning")
 def test_adaptive_keeps_its_mix_before_any_pulse():
     s = state(mix=FIXED)  # scores NaN
     secretariat.set_mix(s, ADAPTIVE_P, month(after_pulse=True))
@@ -152,7 +151,6 @@ pulse_scores = st.lists(st.one_of(st.floats(1.0, 5.0), st.just(np.nan)), min_siz
 @settings(max_examples=150, deadline=None)
 @given(policy=st.sampled_from([FIXED_P, PHASED_P, ADAPTIVE_P]), start=weights, phase=st.integers(0, 2),
        values=pulse_scores, shift=st.floats(0.0, 1.0), after_pulse=st.booleans())
-@pytest.mark.filterwarnings("ignore:Mean of empty slice:RuntimeWarning")
 def test_the_mix_always_sums_to_one(policy, start, phase, values, shift, after_pulse):
     p = with_values(policy, "secretariat", adaptive_shift=shift)
     s = state(mix=np.array(start) / np.sum(start), phase=phase, scores=np.reshape(values, (1, 2, 8)))
@@ -160,3 +158,49 @@ def test_the_mix_always_sums_to_one(policy, start, phase, values, shift, after_p
         secretariat.set_mix(s, p, month(after_pulse=after_pulse))
         assert s.mix.sum() == pytest.approx(1.0, abs=1e-12)
         assert (s.mix >= 0).all()
+
+
+# --- the host policy (fig. 7.4: from initiator to host) -------------------------------------------
+
+HOSTING = [0.0625, 0.375, 0.1875, 0.1875, 0.0625, 0.125]
+HOST_P = params({**RULES, "secretariat.policy": "host", "secretariat.host": mix(*HOSTING),
+                 "secretariat.host_lead_share": 0.5, "secretariat.host_build": 0.75,
+                 "secretariat.host_pulse": 3.0})
+
+
+def hosting_state(leads=(0, 1, -1, -1), build=0.75, score=3.0, start=FIXED):
+    """Four initiatives at work, led as given; the build; every pulse score ``score``."""
+    return state(slots=4, mix=start, build=build, stage=STAGE["pilot"], lead=list(leads),
+                 scores=np.full((1, 2, len(PULSE_PARAMETERS)), score))
+
+
+def shifted(towards, start=FIXED):
+    return [[0.75 * a + 0.25 * b for a, b in zip(start, towards, strict=True)]]
+
+
+def test_host_moves_a_shift_towards_hosting_when_partners_lead_the_build_stands_and_the_pulse_is_sound():
+    s = hosting_state()  # partners lead 2 of 4 (0.5), build 0.75, pulse mean 3.0
+    secretariat.set_mix(s, HOST_P, month(slots=4, after_pulse=True))
+    np.testing.assert_array_equal(s.mix, shifted(HOSTING))
+
+
+@pytest.mark.parametrize("state_kw", [
+    {"leads": (0, -1, -1, -1)},  # partners lead only a quarter
+    {"build": 0.5},  # the build has not reached its mark
+])
+def test_host_keeps_its_mix_when_a_condition_fails(state_kw):
+    s = hosting_state(**state_kw)
+    secretariat.set_mix(s, HOST_P, month(slots=4, after_pulse=True))
+    np.testing.assert_array_equal(s.mix, [FIXED])
+
+
+def test_host_moves_back_towards_launching_when_the_pulse_falls():
+    s = hosting_state(score=2.5, start=HOSTING)
+    secretariat.set_mix(s, HOST_P, month(slots=4, after_pulse=True))
+    np.testing.assert_array_equal(s.mix, shifted(FIXED, start=HOSTING))
+
+
+def test_host_moves_only_in_the_month_after_a_pulse():
+    s = hosting_state()
+    secretariat.set_mix(s, HOST_P, month(slots=4, after_pulse=False))
+    np.testing.assert_array_equal(s.mix, [FIXED])

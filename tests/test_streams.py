@@ -40,7 +40,7 @@ def test_uniforms_are_open_and_normals_finite():
 
 
 def test_the_container_holds_exactly_the_purposes():
-    names = {f.name for f in dataclasses.fields(streams.Draws)} - {"rows", "world", "solutions"}
+    names = {f.name for f in dataclasses.fields(streams.Draws)} - {"rows", "world", "solutions", "lives"}
     purposes = {*streams.ALLIANCE_PURPOSES, *streams.SLOT_PURPOSES, *streams.PARTNER_PURPOSES,
                 *streams.INITIAL_PURPOSES, *streams.LEVER_PURPOSES}
     assert names == purposes
@@ -51,7 +51,7 @@ def test_groups_of_replicates_change_no_draw():
     for r in (0, streams.GROUP - 1, streams.GROUP, streams.GROUP * 2 + 2):
         alone = streams.draw(9, np.array([r]), 6, 3, np.arange(4), levers=True)
         for f in dataclasses.fields(streams.Draws):
-            if f.name not in ("rows", "world", "solutions"):
+            if f.name not in ("rows", "world", "solutions", "lives"):
                 assert np.array_equal(getattr(alone, f.name)[0], getattr(many, f.name)[r]), f.name
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import Array, ordered_sum
+from .arrays import Array, Mask, ordered_sum
 from .calendar import MONTHS_A_YEAR
 from .levers import development_pool
 from .mechanisms import crowding_out
@@ -30,9 +30,15 @@ class Pools:
     secretariat_money: Array  # (R,) MDKK paying the secretariat this month
 
 
-def grants(layout: Layout, p: Params, m: MonthContext, partners: int) -> tuple[Array, Array, Array]:
-    """This month's grants: by granting partner (R, P), to initiatives (R,), to the secretariat (R,)."""
+def grants(layout: Layout, p: Params, m: MonthContext, partners: int,
+           left: Mask | None = None) -> tuple[Array, Array, Array]:
+    """This month's grants: by granting partner (R, P), to initiatives (R,), to the secretariat (R,).
+
+    A grant ends when its partner has left the alliance (``left``, (R, P)).
+    """
     running = m.reached(p.funding.start) & ~m.reached(p.funding.end)  # (R, G)
+    if left is not None:
+        running = running & ~left[:, layout.grant_partner]
     ends = np.where(layout.grant_secretariat, p.secretariat.funding_ends, np.inf)
     amount = np.where(running & ~m.reached(ends), p.funding.amount, 0.0)
     by_partner = np.zeros((amount.shape[0], partners))
@@ -49,7 +55,7 @@ def contribute(s: State, p: Params, layout: Layout, m: MonthContext, fundraising
     s.staff_given[:] = s.staff_capacity * e * can(s, "lend_staff")
     co_finance = s.money_capacity / MONTHS_A_YEAR * e * can(s, "co_finance") * \
         crowding_out.money_factor(s, p)
-    founder, to_initiatives, secretariat_money = grants(layout, p, m, s.engagement.shape[1])
+    founder, to_initiatives, secretariat_money = grants(layout, p, m, s.engagement.shape[1], s.left)
     pool = development_pool.pay_in(s, p, layout, m)
     s.cofinance_given[:] = co_finance
     s.money_given[:] = co_finance + founder + pool

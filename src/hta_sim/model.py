@@ -48,7 +48,10 @@ class AllianceModel(mesa.Model):
         self.layout, self.params, self.draws, self.state = engine.start(
             [self.scenario_def], self.roster, self.seed_value, ids)
         self.recorder = Recorder(ids, self.layout)
-        PartnerAgent.create_agents(self, self.roster.size, index=list(range(self.roster.size)))
+        # the named organisations (and pilot municipalities) exist before they join; a candidate
+        # organisation becomes an agent when it joins, and any partner stops being one when it leaves
+        named = [k for k in range(self.roster.size) if not self.roster.pool[k]]
+        PartnerAgent.create_agents(self, len(named), index=named)
         self.secretariat = SecretariatAgent(self)
         self.running = True
         # Mesa's step() advances ``time`` and ``steps``, then calls ours; past the horizon it must
@@ -84,7 +87,19 @@ class AllianceModel(mesa.Model):
     def step(self) -> None:
         """One month through the shared kernel, then one recorded row (Mesa counted it already)."""
         engine.advance(self.state, self.params, self.layout, self.steps - 1, self.draws, self.recorder)
+        self._follow_the_roster()
         self.running = self.steps < self.layout.steps
+
+    def _follow_the_roster(self) -> None:
+        """A candidate that joined becomes an agent; a partner that left is removed from the model."""
+        present = {a.index: a for a in self.agents_by_type.get(PartnerAgent, [])}
+        left, pool = self.state.left[0], self.state.active[0] & self.roster.pool
+        for k in np.nonzero(left)[0]:
+            if int(k) in present:
+                present[int(k)].remove()
+        for k in np.nonzero(pool)[0]:
+            if int(k) not in present:
+                PartnerAgent(self, int(k))
 
     def run(self) -> AllianceModel:
         """Step to the end of the run; returns the model, for chaining."""

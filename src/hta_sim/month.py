@@ -14,7 +14,7 @@ import numpy.typing as npt
 from .arrays import Array
 from .parameters import Params
 from .params import Layout
-from .streams import Draws
+from .streams import LIFE_PURPOSES, Draws
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class MonthContext:
     solutions: Array | None = None  # (R, purposes, cells): the solutions' draws (alliance months)
     census_due: bool = False  # the national count is taken this month (week 6, February)
     census_step: int = -1  # which of the run's counts it is
+    lives: Array | None = None  # (R, purposes, partners): partners' lives this month (alliance months)
 
     @classmethod
     def of(cls, layout: Layout, p: Params, t: int, draws: Draws) -> MonthContext:
@@ -37,7 +38,15 @@ class MonthContext:
                    after_pulse=(t - 1) in layout.pulse_steps, draws=draws.at(t),
                    world=_world(layout, t, draws), census_due=t in layout.census_steps,
                    census_step=_census(layout, t),
-                   solutions=None if draws.solutions is None else draws.solutions.month(t))
+                   solutions=None if draws.solutions is None else draws.solutions.month(t),
+                   lives=None if draws.lives is None else draws.lives.month(t))
+
+    def life(self, purpose: str) -> Array:
+        """(R, P) this month's uniforms of one of partners' lives' purposes; none drawn: all 1,
+        so that nothing happens by chance (the stream is absent only in hand-made contexts)."""
+        if self.lives is None:
+            return np.ones_like(self.associated, dtype=float)
+        return self.lives[:, LIFE_PURPOSES.index(purpose)]
 
     @classmethod
     def before_alliance(cls, layout: Layout, p: Params, t: int, draws: Draws) -> MonthContext:

@@ -37,6 +37,7 @@ STRUCTURE = frozenset({
     "funding.grants",  # who pays and for what: Layout.grant_*; amounts and dates: funding.amount...
     "development_pool.funders", "more_funders.partners",  # who pays: Layout, params.all_grants
     "world.start",  # the world's first month: Layout.world_start
+    "recruitment.pool", "recruitment.sectors",  # the candidate organisations: roster.Roster
 })
 #: Leaves computed from the structure rather than read from one field: each grant's amount and dates.
 DERIVED = frozenset({"funding.amount", "funding.start", "funding.end"})
@@ -80,6 +81,13 @@ class MechanismsValues:
     host_home_capacity: Column  # switch: 1.0 on, 0.0 off
     housing_first_capacity: Column  # switch: 1.0 on, 0.0 off
     adoption_diffusion: Column  # switch: 1.0 on, 0.0 off
+    adaptive_expectations: Column  # switch: 1.0 on, 0.0 off
+    fatigue: Column  # switch: 1.0 on, 0.0 off
+    turnover: Column  # switch: 1.0 on, 0.0 off
+    partner_exit: Column  # switch: 1.0 on, 0.0 off
+    recruitment: Column  # switch: 1.0 on, 0.0 off
+    coordination: Column  # switch: 1.0 on, 0.0 off
+    spiral: Column  # switch: 1.0 on, 0.0 off
 
 
 @dataclasses.dataclass(frozen=True)
@@ -188,6 +196,72 @@ class StakeValues:
 
 
 @dataclasses.dataclass(frozen=True)
+class AdaptiveExpectationsValues:
+    """``[adaptive_expectations]``."""
+
+    weight: Column
+    striving: Column
+
+
+@dataclasses.dataclass(frozen=True)
+class FatigueValues:
+    """``[fatigue]``: meeting load, unmet asks and key people leaving."""
+
+    meeting_load: Column
+    unmet_load: Column
+    memory_months: Column
+    weight: Column
+    turnover_rate: Column
+    turnover_loss: Column
+    turnover_alignment: Column
+
+
+@dataclasses.dataclass(frozen=True)
+class PartnerExitValues:
+    """``[partner_exit]``."""
+
+    threshold: Column
+    months: Column  # whole number
+    value_floor: Column
+    named_stay_until: Column  # month: step index (never: NEVER)
+
+
+@dataclasses.dataclass(frozen=True)
+class RecruitmentValues:
+    """``[recruitment]`` (its pool and sectors are structure: the roster)."""
+
+    start: Column  # month: step index (never: NEVER)
+    ask_rate: Column
+    ambassador_rate: Column
+    results_pull: Column
+
+
+@dataclasses.dataclass(frozen=True)
+class CoordinationValues:
+    """``[coordination]``."""
+
+    staff_needed: Column
+    rate: Column
+
+
+@dataclasses.dataclass(frozen=True)
+class SpiralValues:
+    """``[spiral]``."""
+
+    decay: Column
+    newcomer_weight: Column
+    newcomer_months: Column
+
+
+@dataclasses.dataclass(frozen=True)
+class BoardResponseValues:
+    """``[board_response]``."""
+
+    rule: Column  # choice code: none | revitalise | let_fade
+    gap: Column
+
+
+@dataclasses.dataclass(frozen=True)
 class PhasedValues:
     """``[secretariat.phased]``."""
 
@@ -201,11 +275,15 @@ class SecretariatValues:
     """``[secretariat]``."""
 
     staff: Column
-    policy: Column  # choice code: fixed | phased | adaptive
+    policy: Column  # choice code: fixed | phased | adaptive | host
     mix: Shares  # (R, 6) shares over vocabulary.EFFORTS
     phased: PhasedValues
     adaptive_shift: Column
     funding_ends: Column  # month: step index (never: NEVER)
+    host: Shares  # (R, 6) shares over vocabulary.EFFORTS
+    host_lead_share: Column
+    host_build: Column
+    host_pulse: Column
 
 
 @dataclasses.dataclass(frozen=True)
@@ -434,6 +512,13 @@ class Params:
     regulatory_barriers: RegulatoryBarriersValues
     peer_influence: PeerInfluenceValues
     stake: StakeValues
+    adaptive_expectations: AdaptiveExpectationsValues
+    fatigue: FatigueValues
+    partner_exit: PartnerExitValues
+    recruitment: RecruitmentValues
+    coordination: CoordinationValues
+    spiral: SpiralValues
+    board_response: BoardResponseValues
     secretariat: SecretariatValues
     initiatives: InitiativesValues
     funding: FundingValues

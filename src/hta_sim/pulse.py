@@ -51,6 +51,14 @@ def measure(s: State, split: Mask) -> Array:
     return np.stack([score(lv, board), score(lv, ab)], axis=1)
 
 
+def mean_score(scores: Array, axis: tuple[int, ...]) -> Array:
+    """The mean of the scores taken (NaN: not taken) over ``axis``; NaN where none was taken."""
+    taken = ~np.isnan(scores)
+    n = taken.sum(axis=axis)
+    total = np.where(taken, scores, 0.0).sum(axis=axis)
+    return np.where(n > 0, total / np.maximum(n, 1), np.nan)
+
+
 def _towards(rung: Codes, full: int) -> Array:
     """0 two rungs below ``full``, 0.5 one rung below, 1 at or above it."""
     return np.clip(rung - (full - 2), 0, 2) / 2.0

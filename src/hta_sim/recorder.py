@@ -44,6 +44,8 @@ SCALARS = (
     "knowledge_contributed", "build_level", "regulatory_barrier", "secretariat_staff", "dominance",
     "pool_budget", "active_partners", "initiatives_partner_led", "homeless_youth",
     "flats_stock", "flats_free", "flats_let", "solution_cost_mdkk",
+    "engagement_mean_incumbents", "target_clipped", "fatigue_mean", "expectation_mean",
+    "coordination", "ab_meets", "partners_joined", "partners_left", "rung_falls", "key_person_changes",
 )
 #: By solution type: young people housed (cumulative), places, places in use, municipalities running.
 SOLUTION_COLUMNS = tuple(f"{what}_{t}" for what in ("housed", "places", "occupied", "municipalities")
@@ -53,7 +55,8 @@ SHARES = tuple(f"effort_{e}" for e in EFFORTS)
 ALL = (*SCALARS, *SOLUTION_COLUMNS, *COUNTS, *SHARES, "phase")
 #: Columns of whole things (partners, initiatives, young people, places, flats): integers in tables.
 WHOLE = (*COUNTS, *SOLUTION_COLUMNS, "active_partners", "initiatives_partner_led", "homeless_youth",
-         "homes_created", "flats_stock", "flats_free", "flats_let")
+         "homes_created", "flats_stock", "flats_free", "flats_let", "ab_meets", "partners_joined",
+         "partners_left", "rung_falls", "key_person_changes")
 
 
 def _column_rules() -> dict[str, Callable[[State], Recorded]]:
@@ -86,6 +89,17 @@ def _column_rules() -> dict[str, Callable[[State], Recorded]]:
         "flats_let": lambda s: s.flats_let,
         "solution_cost_mdkk": lambda s: s.solution_cost,
         "phase": lambda s: s.phase,
+        # the 2016 partners (the initiators) alone: change within partners, not in who they are
+        "engagement_mean_incumbents": lambda s: masked_mean(s.engagement, s.active & s.initiator_mask),
+        "target_clipped": lambda s: s.clipped,
+        "fatigue_mean": lambda s: masked_mean(s.fatigue, s.active),
+        "expectation_mean": lambda s: masked_mean(s.expectation, s.active),
+        "coordination": lambda s: s.coordination,
+        "ab_meets": lambda s: s.ab_meets,
+        "partners_joined": lambda s: s.joins,
+        "partners_left": lambda s: s.departures,
+        "rung_falls": lambda s: s.rung_falls,
+        "key_person_changes": lambda s: s.key_changes,
     }
     for k, name in enumerate(SOLUTIONS):
         rules[f"housed_{name}"] = functools.partial(_housed, kind=k)

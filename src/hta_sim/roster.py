@@ -7,9 +7,10 @@ from its sector's profile (seed §7) unless the partner overrides them.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -87,6 +88,7 @@ class Roster:
     alignment: Array  # 0-1: how well the alliance's goal fits the partner's own goals
     municipality: Mask  # holds the legal authority to test and anchor solutions
     candidate: Mask  # a pilot municipality that may join later (new_partners lever)
+    pool: Mask  # a synthetic candidate organisation that may join later (recruitment)
 
     @property
     def size(self) -> int:
@@ -100,12 +102,19 @@ class Roster:
                              f"{', '.join(self.ids)}") from None
 
 
+#: Slots of the pilot municipalities follow the named partners'; the candidate pool's follow these.
+MAX_PILOTS = 100
+
+
 def load_roster(path: str | Path | None = None, exclude: list[str] | tuple[str, ...] = (),
-                candidates: int = 0) -> Roster:
+                candidates: int = 0, pool: Sequence[str] = ()) -> Roster:
     """The seed's roster, or a user's roster TOML; minus the partners named in ``exclude``.
 
     ``candidates`` pilot municipalities are appended (after every named partner, on new slots):
-    they sit on no body and join only through the new_partners lever.
+    they sit on no body and join only through the new_partners lever. Then one synthetic candidate
+    organisation per entry of ``pool`` (recruitment): it would join the AB, with its sector's
+    resource profile; its slot is fixed by its place in the pool, pilots or not. Sectors the roster
+    has no profile for are skipped, the pool's size kept, by cycling through the profiled ones.
     """
     data = _read(path)
     unknown = sorted(set(exclude) - {p.id for p in data.partners})
@@ -120,7 +129,21 @@ def load_roster(path: str | Path | None = None, exclude: list[str] | tuple[str, 
     pilots = [PartnerEntry(id=f"pilot_municipality_{k + 1}", name=f"Pilot municipality {k + 1}",
                            sector="municipality", initiator=False, body="none", slot=first + k)
               for k in range(candidates)]
-    return _arrays(kept + pilots, data.sectors, len(kept))
+    profiled = [sector for sector in pool if sector in data.sectors]
+    if pool and not profiled:
+        raise InputError(f"scenario field 'recruitment.sectors' = {sorted(set(pool))}: the roster "
+                         f"profiles none of them; profiles: {', '.join(sorted(data.sectors))}")
+    after = first + MAX_PILOTS
+    synthetic = [PartnerEntry(id=f"candidate_{k + 1}", name=f"Candidate {k + 1} ({sector})",
+                              sector=sector, initiator=False, body="ab", slot=after + k)  # type: ignore[arg-type]
+                 for k, sector in enumerate(_cycle(profiled, len(pool)))]
+    roster = _arrays(kept + pilots + synthetic, data.sectors, len(kept))
+    is_pool = np.arange(roster.size) >= len(kept) + len(pilots)
+    return dataclasses.replace(roster, candidate=roster.candidate & ~is_pool, pool=is_pool)
+
+
+def _cycle(sectors: Sequence[str], n: int) -> list[str]:
+    return [sectors[k % len(sectors)] for k in range(n)] if sectors else []
 
 
 def _read(path: str | Path | None) -> RosterFile:
@@ -162,4 +185,5 @@ def _arrays(partners: list[PartnerEntry], sectors: Mapping[Sector, SectorProfile
         alignment=resource("alignment"),
         municipality=np.array([p.sector == "municipality" for p in partners]),
         candidate=np.arange(len(partners)) >= named,
+        pool=np.zeros(len(partners), dtype=bool),
     )

@@ -30,7 +30,7 @@ from pydantic import (
 
 from .calendar import parse_month
 from .errors import InputError, read_text
-from .vocabulary import EFFORTS
+from .vocabulary import EFFORTS, Sector
 
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="a month, YYYY-MM")]
 NEVER = "never"  # how a file states that an optional date (an end) never comes
@@ -152,6 +152,13 @@ class Mechanisms(Section):
     host_home_capacity: bool = True  # off: host homes take whoever they reach, places unbounded
     housing_first_capacity: bool = True  # off: support takes whoever it reaches, places unbounded
     adoption_diffusion: bool = True  # off: no municipality adopts a solution on its own
+    adaptive_expectations: bool = True  # off: expectations stay at results_lag.expectation
+    fatigue: bool = True  # off: meetings and unmet asks never wear engagement down
+    turnover: bool = True  # off: no partner ever loses its key person
+    partner_exit: bool = True  # off: no partner leaves on its own
+    recruitment: bool = True  # off: no candidate organisation ever joins
+    coordination: bool = True  # off: meetings and contact need no secretariat effort
+    spiral: bool = True  # off: the build never decays
 
 
 class Engagement(Section):
@@ -226,6 +233,80 @@ class Stake(Section):
     memory_months: Annotated[float, Field(ge=1.0, le=120.0)] = 12.0
 
 
+class AdaptiveExpectations(Section):
+    """Expectations follow what partners have seen, and the share of the goal still open.
+
+    Aspiration adaptation (Cyert & March 1963; Repenning 2002): what a partner expects moves towards
+    what it has recently seen, raised by ``striving`` times the share of the 2017 count still
+    homeless; ``weight`` is how far expectations follow results rather than stay fixed.
+    """
+
+    # an assumption between 0.5 (targets still clipped at 1 for most partners after 2024) and 0.7
+    # (engagement collapsing below 0.6 in the baseline); fitted by the calibration issue
+    weight: Share = 0.6
+    striving: Annotated[float, Field(ge=0.0, le=5.0)] = 0.5
+
+
+class Fatigue(Section):
+    """Meeting load and unmet asks wear engagement down; key people leave (seed §6, §7)."""
+
+    meeting_load: Annotated[float, Field(ge=0.0, le=2.0)] = 0.1  # strain of one meeting a month
+    unmet_load: Share = 0.5  # strain of putting everything in and seeing nothing of what was expected
+    memory_months: Annotated[float, Field(ge=1.0, le=120.0)] = 12.0
+    weight: Share = 0.3
+    turnover_rate: Rate = 1.0 / 48.0  # a month: a partner's key person leaves
+    turnover_loss: Share = 0.3  # share of engagement the new key person does not carry over
+    turnover_alignment: Share = 0.2  # how far the new key person's fit may differ (uniform, +-)
+
+
+class PartnerExit(Section):
+    """A partner leaves when engagement stays low long enough, or its own value is gone."""
+
+    threshold: Share = 0.3
+    months: Annotated[int, Field(ge=1, le=120)] = 6
+    value_floor: Share = 0.35  # own value (own_value.value) below which a partner leaves at once
+    named_stay_until: MaybeMonth = "2019-01"  # a dated fact: the 2018 evaluation met every named partner
+
+
+class Recruitment(Section):
+    """Candidate organisations join when asked or when visible results make the alliance worth it.
+
+    The candidates are synthetic: ``pool`` organisations whose sectors cycle through ``sectors``,
+    each with its sector's resource profile (data/roster.toml). None joins before ``start``.
+    """
+
+    pool: Annotated[int, Field(ge=0, le=500)] = 12
+    sectors: Annotated[list[Sector], Field(min_length=1, max_length=MAX_LIST)] = [
+        "ngo", "municipality", "foundation", "social_housing", "private_company",
+        "user_organisation", "education", "state_agency"]
+    start: MaybeMonth = "2019-01"
+    ask_rate: Rate = 0.005  # a month, per FTE of the secretariat's strategy and local-alliance work
+    ambassador_rate: Rate = 0.001  # a month, per partner acting as ambassador (rung 6 and up)
+    results_pull: Rate = 0.005  # a month, at full visible progress
+
+
+class Coordination(Section):
+    """Meetings, communication and matching partners cost secretariat effort (seed §2, §4)."""
+
+    staff_needed: Need = 1.5  # FTE that keep the network's meetings and contact going in full
+    rate: Rate = 1.0 / 6.0  # a month: how fast coordination follows the staff it has
+
+
+class Spiral(Section):
+    """The build decays without upkeep, or when many partners are new (seed §6: a spiral)."""
+
+    decay: Rate = 0.05  # a month, of the build, with no coordination at all
+    newcomer_weight: Share = 0.05  # of the build a month, were every partner new
+    newcomer_months: Annotated[float, Field(ge=1.0, le=120.0)] = 12.0
+
+
+class BoardResponse(Section):
+    """The board's rule when the AB's engagement falls (seed §6, §9): a rule on state, not a date."""
+
+    rule: Literal["none", "revitalise", "let_fade"] = "none"
+    gap: Annotated[float, Field(ge=0.0, le=4.0)] = 0.5  # pulse points the AB lies below the board
+
+
 class Phased(Section):
     building: Mix = Mix(strategy=0.45, local_alliances=0.15, data_collection=0.10, campaign=0.10,
                         public_affairs=0.10, fundraising=0.10)
@@ -237,11 +318,17 @@ class Phased(Section):
 
 class Secretariat(Section):
     staff: Annotated[float, Field(ge=0.0, le=50.0)] = 3.0
-    policy: Literal["fixed", "phased", "adaptive"] = "fixed"
+    policy: Literal["fixed", "phased", "adaptive", "host"] = "fixed"
     mix: Mix = Mix()
     phased: Phased = Phased()
     adaptive_shift: Share = 0.10
     funding_ends: MaybeMonth = None
+    # the host policy (fig. 7.4: from initiator to host): its mix, and when it moves towards it
+    host: Mix = Mix(strategy=0.10, local_alliances=0.30, data_collection=0.20, campaign=0.20,
+                    public_affairs=0.10, fundraising=0.10)
+    host_lead_share: Share = 0.5  # of working initiatives led by partners
+    host_build: Share = 0.6  # the build the network needs before the secretariat steps back
+    host_pulse: Annotated[float, Field(ge=1.0, le=5.0)] = 3.0  # the last pulse's mean score
 
 
 class Initiatives(Section):
@@ -552,6 +639,13 @@ class Scenario(Section):
     regulatory_barriers: RegulatoryBarriers = RegulatoryBarriers()
     peer_influence: PeerInfluence = PeerInfluence()
     stake: Stake = Stake()
+    adaptive_expectations: AdaptiveExpectations = AdaptiveExpectations()
+    fatigue: Fatigue = Fatigue()
+    partner_exit: PartnerExit = PartnerExit()
+    recruitment: Recruitment = Recruitment()
+    coordination: Coordination = Coordination()
+    spiral: Spiral = Spiral()
+    board_response: BoardResponse = BoardResponse()
     secretariat: Secretariat = Secretariat()
     initiatives: Initiatives = Initiatives()
     funding: Funding = Funding()

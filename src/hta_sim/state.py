@@ -24,7 +24,8 @@ class State:
     municipality_mask: Mask  # a municipality, holding the legal authority to test
     initiator_mask: Mask  # an initiator, in the steering group from the start
     candidate_mask: Mask  # a pilot municipality that may join (new_partners lever)
-    left: Mask  # has left the alliance (the AB dissolved with members leaving)
+    pool_mask: Mask  # a synthetic candidate organisation that may join (recruitment)
+    left: Mask  # has left the alliance (on its own, or the AB dissolved with members leaving)
     engagement: Array  # 0-1
     rung: Codes  # 0-7, the trust ladder
     alignment: Array  # 0-1, fit between the alliance's goal and the partner's own
@@ -43,6 +44,9 @@ class State:
     knowledge_given: Array  # 0-1 this month
     led_results: Array  # running or scaled initiatives the partner leads
     partner_cell: Codes  # the world municipality a municipal partner is (MUNICIPALITIES), else -1
+    fatigue: Array  # 0-1, wear from meetings and unmet asks, smoothed (mechanisms.fatigue)
+    below: Codes  # months in a row engagement has been below the exit threshold
+    joined: Codes  # the step the partner joined, -1 before it has
     # alliance (R,)
     build: Array  # 0-1, how far the alliance has built itself (agenda, strategy, organisation)
     build_gain: Array  # build added this month
@@ -57,6 +61,15 @@ class State:
     dominance: Array  # 0-1, the largest funder's share of this month's money
     secretariat_staff: Array  # FTE the secretariat can pay for this month
     phase: Codes  # index into PHASES
+    coordination: Array  # 0-1, the network's meetings and contact the secretariat keeps going
+    ab_meets: Mask  # the AB still meets (it may be dissolved, or fade)
+    ab_revived: Mask  # the board has revitalised the AB (board_response)
+    ab_faded: Mask  # the board has let the AB fade (board_response)
+    clipped: Array  # share of active partners whose engagement target is clipped at 1 this month
+    rung_falls: Codes  # cumulative: rungs fallen, over all partners
+    departures: Codes  # cumulative: partners who left
+    joins: Codes  # cumulative: candidate organisations who joined
+    key_changes: Codes  # cumulative: key people who left their partner organisation
     mix: Array  # (R, 6) shares of the secretariat's capacity
     scores: Array  # (R, 2, 8) the latest pulse, board and AB (NaN before the first)
     # initiatives (R, K)
@@ -106,6 +119,7 @@ def initial_state(roster: Roster, replicates: int, slots: int, mix: Array, youth
         municipality_mask=np.tile(roster.municipality, (R, 1)),
         initiator_mask=np.tile(roster.initiator, (R, 1)),
         candidate_mask=np.tile(roster.candidate, (R, 1)),
+        pool_mask=np.tile(roster.pool, (R, 1)),
         left=np.zeros((R, P), dtype=bool),
         engagement=zeros_p.copy(),
         rung=np.zeros((R, P), dtype=np.int64),
@@ -125,6 +139,9 @@ def initial_state(roster: Roster, replicates: int, slots: int, mix: Array, youth
         knowledge_given=zeros_p.copy(),
         led_results=zeros_p.copy(),
         partner_cell=np.tile(_partner_cells(roster), (R, 1)),
+        fatigue=zeros_p.copy(),
+        below=np.zeros((R, P), dtype=np.int64),
+        joined=np.full((R, P), -1, dtype=np.int64),
         build=zeros_r.copy(),
         build_gain=zeros_r.copy(),
         barrier=zeros_r.copy(),
@@ -138,6 +155,15 @@ def initial_state(roster: Roster, replicates: int, slots: int, mix: Array, youth
         dominance=zeros_r.copy(),
         secretariat_staff=zeros_r.copy(),
         phase=np.zeros(R, dtype=np.int64),
+        coordination=np.ones(R),
+        ab_meets=np.zeros(R, dtype=bool),
+        ab_revived=np.zeros(R, dtype=bool),
+        ab_faded=np.zeros(R, dtype=bool),
+        clipped=zeros_r.copy(),
+        rung_falls=np.zeros(R, dtype=np.int64),
+        departures=np.zeros(R, dtype=np.int64),
+        joins=np.zeros(R, dtype=np.int64),
+        key_changes=np.zeros(R, dtype=np.int64),
         mix=np.array(mix, dtype=float).reshape(R, len(EFFORTS)).copy(),
         scores=np.full((R, 2, len(PULSE_PARAMETERS)), np.nan),
         stage=np.zeros((R, K), dtype=np.int64),

@@ -44,8 +44,12 @@ SOLUTION_PURPOSES = ("leave_dormitory", "leave_host_home", "leave_housing_first"
                      "adopt_host_home", "adopt_housing_first", "stop_dormitory", "stop_host_home",
                      "stop_housing_first", "expire_dormitory", "expire_host_home",
                      "expire_housing_first")
+#: The draws of partners' lives each alliance month, per partner (in roster order): a key person
+#: leaves, the fit of the one who follows, a candidate organisation joins.
+LIFE_PURPOSES = ("turnover", "alignment", "join")
 WORLD_STREAM = 3  # the replicate's stream for the world (0: the model, 1: levers, 2: Mesa's own)
 SOLUTION_STREAM = 4  # the stream of the solutions' draws, so that the world's stay as they were
+LIFE_STREAM = 5  # partners' lives: a stream of its own, so that every other draw stays as it was
 OPEN = 2.0**-54  # added to every uniform, so that it lies in (0, 1) and the normal quantile is finite
 GROUP = 16  # replicates laid out together: amortises the per-call cost, keeps the buffer cache-sized
 
@@ -75,18 +79,21 @@ class Draws:
     rows: Index | None = None
     world: WorldStream | None = None  # the world's draws, month by month
     solutions: WorldStream | None = None  # the solutions' draws in the world, month by month
+    lives: WorldStream | None = None  # partners' lives (LIFE_PURPOSES), month by month
 
     def at(self, t: int) -> Draws:
         """The draws of month t: the per-month arrays lose their time axis; rows are gathered."""
         return Draws(**{name: _month(getattr(self, name), t, self.rows) for name in MONTHLY},  # type: ignore[arg-type]
-                     engagement0=self.engagement0, world=self.world, solutions=self.solutions)
+                     engagement0=self.engagement0, world=self.world, solutions=self.solutions,
+                     lives=self.lives)
 
     def shared(self, rows: Index) -> Draws:
         """Rows that read these draws' rows ``rows[i]``: the same numbers as drawing those replicates."""
         world = None if self.world is None else self.world.shared(rows)
         solutions = None if self.solutions is None else self.solutions.shared(rows)
+        lives = None if self.lives is None else self.lives.shared(rows)
         return dataclasses.replace(self, engagement0=np.take(self.engagement0, rows, axis=0), rows=rows,
-                                   world=world, solutions=solutions)
+                                   world=world, solutions=solutions, lives=lives)
 
 
 @dataclass(frozen=True)
@@ -248,8 +255,9 @@ def draw(seed: int, replicates: Index, steps: int, slots: int, partner_slots: In
     world = WorldStream.of(seed, replicates, world_cells) if world_cells else None
     solutions = WorldStream.of(seed, replicates, world_cells, SOLUTION_STREAM,
                                len(SOLUTION_PURPOSES)) if world_cells else None
+    lives = WorldStream.of(seed, replicates, len(partner_slots), LIFE_STREAM, len(LIFE_PURPOSES))
     # the purposes' arrays, by name (mypy cannot tell the keys apart)
-    return Draws(**out, world=world, solutions=solutions)  # type: ignore[arg-type]
+    return Draws(**out, world=world, solutions=solutions, lives=lives)  # type: ignore[arg-type]
 
 
 def draw_levers(seed: int, replicates: Index, steps: int, slots: int) -> dict[str, Array]:

@@ -6,6 +6,7 @@ or drop it"; §6: the AB meets rarely and is unsure of its role). It works throu
 import numpy as np
 
 from ..calendar import MONTHS_A_YEAR
+from ..mechanisms import coordination
 from ..month import MonthContext
 from ..parameters import Params, choice_code
 from ..scenario import AdvisoryBoard
@@ -24,14 +25,18 @@ def dissolve(s: State, p: Params, m: MonthContext) -> None:
     leaving = ab_only & (q.dissolve_to == LEAVE) & s.active
     s.left |= leaving
     s.active &= ~leaving
+    s.departures += leaving.sum(axis=-1)
     s.engagement[leaving] = 0.0
     s.ab &= ~now  # the AB is gone, for members of both bodies too
 
 
 def revitalise(s: State, p: Params, m: MonthContext) -> None:
-    """From the date, AB-only members meet as often, and stand as close, as the lever says."""
+    """From the date, or once the board has revived it (board_response), AB-only members meet as
+    often, and stand as close, as the lever says (times the secretariat's coordination)."""
     q = p.advisory_board
-    now = (q.change == REVITALISE) & m.reached(q.date) & m.associated
+    now = (((q.change == REVITALISE) & m.reached(q.date)) | s.ab_revived[:, None]) & m.associated
     ab_only = s.active & s.ab & ~s.board & now
-    s.meetings[:] = np.where(ab_only, np.maximum(s.meetings, q.meetings_per_year / MONTHS_A_YEAR), s.meetings)
-    s.closeness[:] = np.where(ab_only, np.maximum(s.closeness, q.closeness), s.closeness)
+    c = coordination.level(s)
+    s.meetings[:] = np.where(ab_only, np.maximum(s.meetings, c * q.meetings_per_year / MONTHS_A_YEAR),
+                             s.meetings)
+    s.closeness[:] = np.where(ab_only, np.maximum(s.closeness, c * q.closeness), s.closeness)

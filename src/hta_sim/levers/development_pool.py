@@ -23,11 +23,13 @@ def pay_in(s: State, p: Params, layout: Layout, m: MonthContext) -> Array:
     q = p.development_pool
     on = (q.enabled > 0) & m.reached(q.start) & ~m.reached(q.end)
     month = np.where(on, q.mdkk_per_year / MONTHS_A_YEAR, 0.0)[:, 0]
-    s.pool_budget += month
+    funders = list(layout.pool_funders)
+    paying = ~s.left[:, funders]  # a funder who has left pays no more
+    s.pool_budget += month * (paying.sum(axis=-1) / len(funders))
     by_partner = np.zeros_like(s.engagement)
-    share = month / len(layout.pool_funders)
-    for funder in layout.pool_funders:
-        by_partner[:, funder] += share
+    share = month / len(funders)
+    for k, funder in enumerate(funders):
+        by_partner[:, funder] += np.where(paying[:, k], share, 0.0)
     return by_partner
 
 

@@ -14,4 +14,11 @@ NAMES = (
     "regulatory_barriers",
     "peer_influence",
     "stake",
+    "adaptive_expectations",
+    "fatigue",
+    "turnover",
+    "partner_exit",
+    "recruitment",
+    "coordination",
+    "spiral",
 )

@@ -13,6 +13,7 @@ from ..calendar import MONTHS_A_YEAR
 from ..month import MonthContext
 from ..parameters import Params
 from ..state import State
+from . import coordination
 
 
 def roles(s: State, p: Params, m: MonthContext) -> None:
@@ -23,12 +24,15 @@ def roles(s: State, p: Params, m: MonthContext) -> None:
     ab_meetings = np.where(p.mechanisms.board_ab_split > 0,
                            p.board_ab_split.ab_meetings_per_year / MONTHS_A_YEAR, board)
     ab_close = np.where(p.mechanisms.board_ab_split > 0, p.board_ab_split.ab_closeness, 1.0)
+    ab_meetings = np.where(s.ab_meets[:, None], ab_meetings, 0.0)  # a faded AB meets no more
     # board members meet as the board; AB-only members as the AB; partners on no body (pilot
-    # municipalities) meet in none and stand as far off as the AB
+    # municipalities) meet in none and stand as far off as the AB. Meetings are held, and partners
+    # stand close, only as far as the secretariat's coordination lasts.
     after_meet = np.where(s.board, board, np.where(s.ab, ab_meetings, 0.0))
     after_close = np.where(s.board, 1.0, ab_close)
-    s.meetings[:] = np.where(s.active, np.where(split, after_meet, steering), 0.0)
-    s.closeness[:] = np.where(s.active, np.where(split, after_close, 1.0), 0.0)
+    c = coordination.level(s)
+    s.meetings[:] = np.where(s.active, np.where(split, after_meet, steering), 0.0) * c
+    s.closeness[:] = np.where(s.active, np.where(split, after_close, 1.0), 0.0) * c
 
 
 def drive(s: State, p: Params) -> Array:

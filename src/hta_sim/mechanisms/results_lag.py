@@ -13,6 +13,7 @@ from ..arrays import Array, squash
 from ..month import MonthContext
 from ..parameters import Params
 from ..state import State
+from . import adaptive_expectations
 
 
 def progress(s: State, p: Params) -> Array:
@@ -28,7 +29,8 @@ def perceive(s: State, p: Params, m: MonthContext, shown: Array, reach: Array) -
     would raise AB motivation); see levers.results_communication.reach.
     """
     s.perceived += p.results_lag.perception_rate * (reach * shown - s.perceived)
-    wanted = p.results_lag.expectation * expected_share(s, p, m)
+    share = expected_share(s, p, m)
+    wanted = share * adaptive_expectations.aspiration(s, p, p.results_lag.expectation)
     s.expectation += p.results_lag.expectation_rate * (wanted - s.expectation)
 
 

@@ -44,4 +44,6 @@ def climb_and_fall(s: State, p: Params, u: Array) -> None:
     neglect = q.fall_probability * (1.0 - DISTANCE_NEGLECT * s.closeness)
     down = (s.sustained < need - q.climb_step - q.fall_margin) & (u < neglect) & (s.rung > 0)
     on = (p.mechanisms.trust_ladder > 0) & s.active
-    s.rung += (on & up).astype(np.int64) - (on & down & ~up).astype(np.int64)
+    fall = on & down & ~up
+    s.rung += (on & up).astype(np.int64) - fall.astype(np.int64)
+    s.rung_falls += fall.sum(axis=-1)
