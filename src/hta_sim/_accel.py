@@ -357,3 +357,123 @@ def _philox_uniforms(keys, counter2, open_, out):  # pragma: no cover - compiled
                     used = 0
                 out[r, a, c] = np.float64(words[used] >> _SHIFT) * _HALF_ULP + open_
                 used += 1
+
+
+@functools.cache
+def housing():
+    """Compiled passes of ``world.housing``'s month for wide batches, between its draws.
+
+    Each does, cell by cell, the whole-number steps that the numpy path does with many small array
+    operations (sums over the two bands, takes by priority): integers only, so any order of the
+    same additions gives the same counts. The draws stay ``world.sampling``'s (numpy's quantiles
+    for the normal approximation), called in between. ``tests/test_world_speed.py`` checks them.
+    """
+    jit = _jit()
+    return jit(_housing_settle), jit(_housing_room), jit(_housing_take), jit(_housing_finish)
+
+
+def _jit() -> Any:
+    """numba's njit as every pass here uses it: cached on disk, no GIL, no fast-math."""
+    import numba
+
+    return numba.njit(cache=True, nogil=True)
+
+
+def _housing_settle(placed, leaving, cap, free, youth, new, host, unhoused,
+                    to_flat):  # pragma: no cover - compiled by housing()
+    """Stays over the places end too (the younger band first), the leavers leave ``placed``, and
+    host-home leavers take free flats (younger first) or are homeless again (``new`` of youth).
+
+    In place: ``leaving`` (R, types, M, B) becomes who moved on (host leavers: those with a flat),
+    ``free`` (R, M) loses the flats taken; writes ``unhoused`` (R, M, B) and ``to_flat`` (R, M).
+    """
+    rows, kinds, cells, _ = placed.shape
+    for r in range(rows):
+        for k in range(kinds):
+            for m in range(cells):
+                p0, p1 = placed[r, k, m, 0], placed[r, k, m, 1]
+                l0, l1 = leaving[r, k, m, 0], leaving[r, k, m, 1]
+                over = max(p0 + p1 - (l0 + l1) - cap[r, k, m], 0)
+                young = min(over, p0 - l0)
+                l0, l1 = l0 + young, l1 + min(over - young, p1 - l1)
+                placed[r, k, m, 0], placed[r, k, m, 1] = p0 - l0, p1 - l1
+                leaving[r, k, m, 0], leaving[r, k, m, 1] = l0, l1
+        for m in range(cells):
+            l0, l1 = leaving[r, host, m, 0], leaving[r, host, m, 1]
+            n = min(l0 + l1, free[r, m])
+            t0 = min(n, l0)
+            t1 = min(n - t0, l1)
+            to_flat[r, m] = t0 + t1
+            free[r, m] -= t0 + t1
+            leaving[r, host, m, 0], leaving[r, host, m, 1] = t0, t1
+            unhoused[r, m, 0], unhoused[r, m, 1] = l0 - t0, l1 - t1
+            youth[r, new, m, 0] += l0 - t0
+            youth[r, new, m, 1] += l1 - t1
+
+
+def _housing_room(youth, placed, cap, bound, k, new, long, room,
+                  available):  # pragma: no cover - compiled by housing()
+    """(R, M) the homeless a type may take (``available``) and the room it has: its free places
+    where they bind (``bound`` (R,)), else everyone available."""
+    rows, _, cells, _ = youth.shape
+    for r in range(rows):
+        for m in range(cells):
+            a = (youth[r, new, m, 0] + youth[r, new, m, 1]) + (youth[r, long, m, 0] + youth[r, long, m, 1])
+            available[r, m] = a
+            if bound[r]:
+                room[r, m] = max(cap[r, k, m] - (placed[r, k, m, 0] + placed[r, k, m, 1]), 0)
+            else:
+                room[r, m] = a
+
+
+def _housing_take(youth, wanted, available, free, used, entered, k, order,
+                  flats):  # pragma: no cover - compiled by housing()
+    """Type k takes min(wanted, available) from youth compartment by compartment in ``order``
+    ((state, band) rows); with ``flats``, only as many as free flats allow, and counts them used."""
+    rows, _, cells, _ = youth.shape
+    for r in range(rows):
+        for m in range(cells):
+            w = wanted[r, m]
+            if flats:
+                w = min(w, free[r, m] - used[r, m])
+            n = min(w, available[r, m])
+            rest = n
+            for i in range(order.shape[0]):
+                state, band = order[i, 0], order[i, 1]
+                t = min(rest, youth[r, state, m, band])
+                rest -= t
+                youth[r, state, m, band] -= t
+                entered[r, k, m, band] += t
+            if flats:
+                used[r, m] += n
+
+
+def _housing_finish(youth, placed, entered, moved_on, states, housed, housed_by, homes, flats_let,
+                    to_flat, used):  # pragma: no cover - compiled by housing()
+    """The month's end: the solutions' stock is who stayed and who entered; those who moved on are
+    housed; the cumulative counts (by type, in all, and flats let) grow. ``used`` becomes the month's
+    flats let through the solutions, by municipality."""
+    rows, kinds, cells, bands = placed.shape
+    for r in range(rows):
+        total = 0
+        for k in range(kinds):
+            by_type = 0
+            for m in range(cells):
+                for b in range(bands):
+                    e = entered[r, k, m, b]
+                    youth[r, states[k], m, b] = placed[r, k, m, b] + e
+                    by_type += e
+            housed_by[r, k] += by_type
+            total += by_type
+        homes[r] += total
+        for m in range(cells):
+            for b in range(bands):
+                on = moved_on[r, 0, m, b]
+                for k in range(1, kinds):
+                    on += moved_on[r, k, m, b]
+                youth[r, housed, m, b] += on
+        let = 0
+        for m in range(cells):
+            used[r, m] += to_flat[r, m]
+            let += used[r, m]
+        flats_let[r] += let
