@@ -195,3 +195,23 @@ def test_a_mixed_batch_ends_in_the_same_state_compiled_or_not(monkeypatch):
         assert value.dtype == plain[name].dtype and value.tobytes() == plain[name].tobytes(), name
     assert fast_rows.equals(plain_rows)
     assert fast["housed_by"].sum() > 0 and fast["adopters"].sum() > 0  # the passes had work to do
+
+
+@compiled
+@pytest.mark.usefixtures("_compiled_for_any_size")
+@pytest.mark.parametrize("p_shape", [(1, 1, 1, 2), (40, 3, 1, 1), (40, 1, 1, 1), (40, 1, 5, 2), (1, 3, 5, 1),
+                                     (40, 3, 1, 2), (3, 5, 2), (2,), (), (40, 3, 5, 2)])
+def test_compiled_binomial_reads_any_broadcast_chance_as_its_copy_would(p_shape):
+    """Chances by band, by replicate and type, by replicate only, and patterns whose varying axes
+    are not consecutive (those are copied): the counts of the numpy walks, and of the copied chance."""
+    rng = np.random.default_rng(len(p_shape) * 7 + sum(p_shape))
+    u, n, _ = _edgy(rng, (40, 3, 5, 2), 400)
+    p = rng.random(p_shape) * rng.choice([0.02, 0.3, 1.0], p_shape)
+    fast = sampling.binomial(u, n, p)
+    assert np.array_equal(fast, _plain(sampling.binomial, u, n, p))
+    assert np.array_equal(fast, sampling.binomial(u, n, np.broadcast_to(p, n.shape).copy()))
+    block, inner = sampling._columns(p, n.shape)
+    flat = np.broadcast_to(p, n.shape).reshape(len(n), -1)
+    j = np.arange(flat.shape[1])
+    assert np.array_equal(np.broadcast_to(block[:, (j // inner) % block.shape[1]], flat.shape), flat)
+

@@ -120,12 +120,15 @@ def _compile():
 def samplers():
     """Compiled passes for ``world.sampling``, element by element the arithmetic of its numpy walks.
 
-    ``binomial(u, n, p, exact_mean, out)`` and ``poisson(u, lam, first, exact_mean, out)`` take 2-D
-    arrays of one shape (any strides; ``out`` is written whole) and return, for the elements left to
-    the normal approximation, their uniforms and flat positions; ``binomial_normal`` and
-    ``poisson_normal`` finish those from the uniforms' normal quantiles (scipy's ``ndtri``, called
-    from numpy in between). Module functions, compiled here: numba's cache is then found again by a
-    new process (a closure's compiled helpers would key it anew in every process).
+    ``binomial(u, n, p, inner, exact_mean, out)`` and ``poisson(u, lam, first, exact_mean, out)``
+    take 2-D arrays of one shape (any strides; ``out`` is written whole), except the binomial's
+    chances: ``p`` has 1 or R rows and ``width`` columns, and element (r, j) reads column
+    (j // inner) % width, so that a chance broadcast over cells is read as it lies, not copied.
+    They return, for the elements left to the normal approximation, their uniforms and flat
+    positions; ``binomial_normal`` and ``poisson_normal`` finish those from the uniforms' normal
+    quantiles (scipy's ``ndtri``, called from numpy in between). Module functions, compiled here:
+    numba's cache is then found again by a new process (a closure's compiled helpers would key it
+    anew in every process).
     """
     global _binomial_walk, _poisson_walk  # noqa: PLW0603 - compiled once, here (see _mulhilo)
     import numba
@@ -145,8 +148,10 @@ _poisson_walk: Any = None
 POWERS = 1 << 12
 
 
-def _binomial_counts(u, n, p, exact_mean, out):  # pragma: no cover - compiled by samplers()
-    """Binomial(n, clip(p, 0, 1)) by inversion where n p <= exact_mean and P(X = 0) > 0.
+def _binomial_counts(u, n, p, inner, exact_mean, out):  # pragma: no cover - compiled by samplers()
+    """Binomial(n, clip(p, 0, 1)) by inversion where n p <= exact_mean and P(X = 0) > 0; element
+    (r, j)'s chance is p[r, (j // inner) % width] (row 0 if p has one), its column kept by a
+    counter rather than a division per element.
 
     P(X = 0) = q**n is the costly step; a replicate's chances repeat across its cells and, for
     replicates that share parameters, across replicates, so each is looked up in a direct-mapped
@@ -164,13 +169,21 @@ def _binomial_counts(u, n, p, exact_mean, out):  # pragma: no cover - compiled b
     big_u = np.empty(rows * cols, u.dtype)
     big_at = np.empty(rows * cols, np.int64)
     big = 0
+    width, one_row = p.shape[1], p.shape[0] == 1
     for r in range(rows):
+        rp = 0 if one_row else r
+        pj, step = 0, 0
         for j in range(cols):
+            pi = p[rp, pj]
+            step += 1
+            if step == inner:
+                step = 0
+                pj = pj + 1 if pj + 1 < width else 0
             ni = n[r, j]
             if ni <= 0:  # nobody there: nobody leaves
                 out[r, j] = 0
                 continue
-            pi = p[r, j]  # np.clip(p, 0.0, 1.0), NaN kept
+            # np.clip(p, 0.0, 1.0), NaN kept
             if not (np.isnan(pi) or pi > 0.0):
                 pi = 0.0
             if not (np.isnan(pi) or pi < 1.0):
@@ -258,13 +271,14 @@ def _poisson_steps(u, lam, first):  # pragma: no cover - compiled by samplers()
         k, f, c = k + 4, f4, c4
 
 
-def _binomial_normal(z, at, n, p):  # pragma: no cover - compiled by samplers()
-    """np.clip(floor(mean + sd z + 0.5), 0, n), mean = n p, sd = sqrt(mean (1 - p)), as floats."""
+def _binomial_normal(z, at, n, p, inner):  # pragma: no cover - compiled by samplers()
+    """np.clip(floor(mean + sd z + 0.5), 0, n), mean = n p, sd = sqrt(mean (1 - p)), as floats
+    (p read as ``_binomial_counts`` reads it)."""
     cols = n.shape[1]
     k = np.empty(z.size)
     for i in range(z.size):
         r, j = at[i] // cols, at[i] % cols
-        ni, pi = n[r, j], p[r, j]
+        ni, pi = n[r, j], p[0 if p.shape[0] == 1 else r, (j // inner) % p.shape[1]]
         if not (np.isnan(pi) or pi > 0.0):
             pi = 0.0
         if not (np.isnan(pi) or pi < 1.0):
