@@ -215,3 +215,21 @@ def test_compiled_binomial_reads_any_broadcast_chance_as_its_copy_would(p_shape)
     j = np.arange(flat.shape[1])
     assert np.array_equal(np.broadcast_to(block[:, (j // inner) % block.shape[1]], flat.shape), flat)
 
+
+@compiled
+@pytest.mark.usefixtures("_compiled_for_any_size")
+def test_compiled_places_by_cell_equal_the_bincount():
+    """Slots of every type and site, empty and large ones: the initiatives' places by cell."""
+    from types import SimpleNamespace
+
+    from hta_sim import solutions
+    from hta_sim.vocabulary import MUNICIPALITIES, SOLUTIONS
+
+    rng = np.random.default_rng(3)
+    for rows, slots in ((1, 1), (5, 12), (300, 40)):
+        s = SimpleNamespace(stage=np.zeros((rows, slots), dtype=np.int64),
+                            solution=rng.integers(0, len(SOLUTIONS), (rows, slots)),
+                            site=rng.integers(0, len(MUNICIPALITIES), (rows, slots)),
+                            places=rng.integers(0, 3, (rows, slots)) * rng.integers(0, 10**6, (rows, slots)))
+        fast = solutions.counted(s)
+        assert fast.dtype == np.int64 and np.array_equal(fast, _plain(solutions.counted, s))

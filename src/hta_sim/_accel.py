@@ -491,3 +491,18 @@ def _housing_finish(youth, placed, entered, moved_on, states, housed, housed_by,
             used[r, m] += to_flat[r, m]
             let += used[r, m]
         flats_let[r] += let
+
+
+@functools.cache
+def tallies():
+    """``places_by_cell(solution, site, places, out)``: each slot's places added into out[r, type,
+    site] (R, types, M), zeroed first; whole numbers, so the sum of ``solutions.counted``'s
+    float bincount exactly. ``tests/test_world_speed.py`` checks it."""
+    return _jit()(_places_by_cell)
+
+
+def _places_by_cell(solution, site, places, out):  # pragma: no cover - compiled by tallies()
+    out[:] = 0
+    for r in range(places.shape[0]):
+        for k in range(places.shape[1]):
+            out[r, solution[r, k], site[r, k]] += places[r, k]
