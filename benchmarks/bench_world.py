@@ -8,13 +8,15 @@ in a fresh process each so that both see the same machine: ``--jobs`` 2,000-run 
 (``sweep.batch.run_job``, the path of ``hta-sim sweep``: outcomes only, common random numbers) of
 the design in benchmarks/sobol_225k.toml, after one batch of warm-up; and ``engine.run`` of the
 baseline at R = ``--replicates`` (full trajectories). Rates are runs per CPU second of the process
-(the machine may be shared); the ratio is of the best round of each. Never gates CI on time.
+(the machine may be shared); the ratios are of the best rounds and of the medians. Never gates
+CI on time.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -84,8 +86,10 @@ def main() -> None:
     whats = ("sweep batch (2,000 runs, outcomes only)", f"engine.run R = {args.replicates:,}")
     for k, what in enumerate(whats):
         best = {name: max(r[k] for r in rs) for name, rs in rates.items()}
+        middle = {name: statistics.median(r[k] for r in rs) for name, rs in rates.items()}
         print(f"{what}: this tree / {args.against} = {best['this tree'] / best[args.against]:.2f}x "
-              f"(best of {args.rounds}: {best['this tree']:.1f} vs {best[args.against]:.1f} runs/s)")
+              f"(best of {args.rounds}: {best['this tree']:.1f} vs {best[args.against]:.1f} runs/s; "
+              f"medians {middle['this tree'] / middle[args.against]:.2f}x)")
     print(f"load (1/5/15 min): {'/'.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
