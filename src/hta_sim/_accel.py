@@ -506,3 +506,36 @@ def _places_by_cell(solution, site, places, out):  # pragma: no cover - compiled
     for r in range(places.shape[0]):
         for k in range(places.shape[1]):
             out[r, solution[r, k], site[r, k]] += places[r, k]
+
+
+@functools.cache
+def population():
+    """``month_end(youth, draws, states, flows)``: the ordinary month's whole-number end for wide
+    batches (``world.population.advance``): each compartment gains and loses its drawn flows, the
+    younger band's ageing arrives in the older one, and the month's flows are written in
+    ``population.FLOWS`` order. Integers only, so the numpy path's counts exactly."""
+    return _jit()(_population_end)
+
+
+def _population_end(youth, draws, states, flows):  # pragma: no cover - compiled by population()
+    """``draws`` (8 arrays (R, M, B)): inflow, exit_new, age_new, to_long, exit_long, age_long, returns,
+    age_housed; ``states``: the NEW, LONG and HOUSED indices of youth; ``flows`` (R, 7, M, B)."""
+    new, long, housed = states[0], states[1], states[2]
+    rows, _, cells, _ = youth.shape
+    for r in range(rows):
+        for m in range(cells):
+            for b in range(2):
+                inflow, exit_new, age_new, to_long = draws[0][r, m, b], draws[1][r, m, b], \
+                    draws[2][r, m, b], draws[3][r, m, b]
+                exit_long, age_long, back, age_housed = draws[4][r, m, b], draws[5][r, m, b], \
+                    draws[6][r, m, b], draws[7][r, m, b]
+                up_new = draws[2][r, m, 0] if b == 1 else 0  # the younger band's ageing arrives
+                up_long = draws[5][r, m, 0] if b == 1 else 0
+                up_housed = draws[7][r, m, 0] if b == 1 else 0
+                youth[r, new, m, b] += inflow + back - exit_new - age_new - to_long + up_new
+                youth[r, long, m, b] += to_long - exit_long - age_long + up_long
+                youth[r, housed, m, b] += up_housed - back - age_housed
+                flows[r, 0, m, b], flows[r, 1, m, b], flows[r, 2, m, b] = inflow, exit_new, exit_long
+                flows[r, 3, m, b], flows[r, 6, m, b] = to_long, back
+                flows[r, 4, m, b] = age_new + age_long if b == 0 else 0  # aged up: 18-24 -> 25-29
+                flows[r, 5, m, b] = age_new + age_long if b == 1 else 0  # aged out: 25-29 -> 30
