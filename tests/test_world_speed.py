@@ -148,3 +148,88 @@ def test_the_table_of_powers_gives_what_computing_gives():
                             for i in range(0, n.size, 997)])
     assert np.array_equal(together[::997], alone)
     assert np.array_equal(together, _plain(sampling.binomial, u, n, p))
+
+
+# --- whole months: the compiled passes of the world and the numpy path, bit for bit ----------------
+
+#: Scenario variants that reach the passes' edges: places off (UNBOUNDED room, the normal
+#: approximation's fills), flats never short, one-month stays, full fills, no flats at all, financing.
+VARIANTS = [
+    {},
+    {"mechanisms.dormitory_capacity": False, "mechanisms.housing_first_capacity": False,
+     "solutions.dormitory.fill_rate": 0.9, "solutions.housing_first.fill_rate": 1.0},
+    {"mechanisms.housing_constraint": False, "solutions.host_home.stay_months": 1.0,
+     "solutions.host_home.fill_rate": 1.0, "mechanisms.host_home_capacity": False},
+    {"flats.stock": 0, "flats.turnover": 0.0, "adoption.imitation": 0.9,
+     "adoption.financing_boost": 5.0, "initiatives.launch_rate": 0.6},
+]
+
+
+def _final_state(compiled_on: bool, monkeypatch, replicates: int = 6):
+    """Every field of the state after a short mixed batch, and its trajectories, on one path."""
+    import dataclasses
+
+    import hta_sim
+    from hta_sim import engine
+
+    base = hta_sim.load("baseline").with_changes({"time.end": "2021-12",
+                                                  "time.pulse_dates": ["2018-10", "2020-10"]})
+    scenarios = [base.with_changes(VARIANTS[r % len(VARIANTS)]) for r in range(replicates)]
+    with monkeypatch.context() as m:
+        m.setattr(_accel, "ON", compiled_on and _accel.ON)
+        m.setattr(_accel, "MIN_ROWS", 1)
+        roster = engine.roster_of(scenarios[0])
+        layout, p, draws, state = engine.start(scenarios, roster, 3, np.arange(replicates))
+        rec = engine.Recorder(np.arange(replicates), layout)
+        engine.simulate_batch(state, p, layout, draws, rec)
+    fields = {f.name: np.asarray(getattr(state, f.name)) for f in dataclasses.fields(state)}
+    return fields, rec.trajectories("t", 3)
+
+
+@compiled
+def test_a_mixed_batch_ends_in_the_same_state_compiled_or_not(monkeypatch):
+    fast, fast_rows = _final_state(True, monkeypatch)
+    plain, plain_rows = _final_state(False, monkeypatch)
+    assert fast.keys() == plain.keys()
+    for name, value in fast.items():
+        assert value.dtype == plain[name].dtype and value.tobytes() == plain[name].tobytes(), name
+    assert fast_rows.equals(plain_rows)
+    assert fast["housed_by"].sum() > 0 and fast["adopters"].sum() > 0  # the passes had work to do
+
+
+@compiled
+@pytest.mark.usefixtures("_compiled_for_any_size")
+@pytest.mark.parametrize("p_shape", [(1, 1, 1, 2), (40, 3, 1, 1), (40, 1, 1, 1), (40, 1, 5, 2), (1, 3, 5, 1),
+                                     (40, 3, 1, 2), (3, 5, 2), (2,), (), (40, 3, 5, 2)])
+def test_compiled_binomial_reads_any_broadcast_chance_as_its_copy_would(p_shape):
+    """Chances by band, by replicate and type, by replicate only, and patterns whose varying axes
+    are not consecutive (those are copied): the counts of the numpy walks, and of the copied chance."""
+    rng = np.random.default_rng(len(p_shape) * 7 + sum(p_shape))
+    u, n, _ = _edgy(rng, (40, 3, 5, 2), 400)
+    p = rng.random(p_shape) * rng.choice([0.02, 0.3, 1.0], p_shape)
+    fast = sampling.binomial(u, n, p)
+    assert np.array_equal(fast, _plain(sampling.binomial, u, n, p))
+    assert np.array_equal(fast, sampling.binomial(u, n, np.broadcast_to(p, n.shape).copy()))
+    block, inner = sampling._columns(p, n.shape)
+    flat = np.broadcast_to(p, n.shape).reshape(len(n), -1)
+    j = np.arange(flat.shape[1])
+    assert np.array_equal(np.broadcast_to(block[:, (j // inner) % block.shape[1]], flat.shape), flat)
+
+
+@compiled
+@pytest.mark.usefixtures("_compiled_for_any_size")
+def test_compiled_places_by_cell_equal_the_bincount():
+    """Slots of every type and site, empty and large ones: the initiatives' places by cell."""
+    from types import SimpleNamespace
+
+    from hta_sim import solutions
+    from hta_sim.vocabulary import MUNICIPALITIES, SOLUTIONS
+
+    rng = np.random.default_rng(3)
+    for rows, slots in ((1, 1), (5, 12), (300, 40)):
+        s = SimpleNamespace(stage=np.zeros((rows, slots), dtype=np.int64),
+                            solution=rng.integers(0, len(SOLUTIONS), (rows, slots)),
+                            site=rng.integers(0, len(MUNICIPALITIES), (rows, slots)),
+                            places=rng.integers(0, 3, (rows, slots)) * rng.integers(0, 10**6, (rows, slots)))
+        fast = solutions.counted(s)
+        assert fast.dtype == np.int64 and np.array_equal(fast, _plain(solutions.counted, s))

@@ -63,6 +63,13 @@ def chance(s: State, p: Params, m: MonthContext, local_alliances_fte: Array,
            with_financing: bool = True) -> Array:
     """(R, types, M) a non-adopting municipality's chance to adopt each type this month (without
     the financing lift: the chance of those who would adopt on their own money)."""
+    return chances(s, p, m, local_alliances_fte, (with_financing,))[0]
+
+
+def chances(s: State, p: Params, m: MonthContext, local_alliances_fte: Array,
+            financing: tuple[bool, ...]) -> list[Array]:
+    """``chance`` with and/or without the financing lift, one for each of ``financing``: what
+    does not depend on the lift (running, partners, readiness) is computed once for all."""
     q = p.adoption
     run = running(s)
     # a non-adopter sees every municipality running the type but itself: in a cell of one, that cell
@@ -72,12 +79,17 @@ def chance(s: State, p: Params, m: MonthContext, local_alliances_fte: Array,
     seen = np.divide(s.visible, s.visible + s.unshown, out=np.zeros(len(s.visible)),
                      where=(s.visible + s.unshown) > 0)
     readiness = np.concatenate([c.readiness for c in each_municipality(p)], axis=1)  # (R, M)
-    lift = (1.0 + q.financing_boost * financed(s, p, m)[:, None] * with_financing) \
-        * (1.0 + q.local_alliance_boost * local_alliances_fte[:, None]) \
-        * (1.0 - q.barrier_weight * s.barrier[:, None]) \
-        * (1.0 + q.partner_boost * partner_share(s)) * readiness  # (R, M)
-    h = q.imitation[:, :, None] * elsewhere * seen[:, None, None] * lift[:, None, :]
-    out: Array = np.clip(h * p.mechanisms.adoption_diffusion[:, :, None], 0.0, 1.0)
+    help_on = financed(s, p, m)[:, None]
+    local = 1.0 + q.local_alliance_boost * local_alliances_fte[:, None]
+    barrier = 1.0 - q.barrier_weight * s.barrier[:, None]
+    partners = 1.0 + q.partner_boost * partner_share(s)
+    seen_elsewhere = q.imitation[:, :, None] * elsewhere * seen[:, None, None]
+    out: list[Array] = []
+    for with_financing in financing:  # each product in the order of the one formula, for its bits
+        lift = (1.0 + q.financing_boost * help_on * with_financing) * local * barrier * partners \
+            * readiness  # (R, M)
+        h = seen_elsewhere * lift[:, None, :]
+        out.append(np.clip(h * p.mechanisms.adoption_diffusion[:, :, None], 0.0, 1.0))
     return out
 
 
@@ -94,8 +106,9 @@ def adopt(s: State, p: Params, m: MonthContext, local_alliances_fte: Array) -> N
     eligible, draws = SIZES - s.adopters, _draws(u, "adopt")
     # the same uniforms with and without the financing lift (inversion: own <= lifted): the lift's
     # extra adopters are those financing brings, and only as many as are paid for adopt
-    own = binomial(draws, eligible, chance(s, p, m, local_alliances_fte, with_financing=False))
-    lifted = binomial(draws, eligible, chance(s, p, m, local_alliances_fte))
+    alone, helped = chances(s, p, m, local_alliances_fte, (False, True))
+    own = binomial(draws, eligible, alone)
+    lifted = binomial(draws, eligible, helped)
     funded = _pay_grants(s, p, m, lifted - own, draws)
     new = own + funded
     stops = binomial(_draws(u, "stop"), s.adopters - s.funded_adopters,
@@ -126,8 +139,12 @@ def _pay_grants(s: State, p: Params, m: MonthContext, new: Codes, tie: Array) ->
     exact = flat * share[:, None]
     paid = np.floor(exact + 1e-9).astype(np.int64)  # pro rata in whole grants, then the remainders
     left = np.minimum(affordable, wanted).astype(np.int64) - paid.sum(axis=1)
-    key = -(exact - paid) - 1e-9 * tie.reshape(len(new), -1)
-    rank = np.argsort(np.argsort(key, axis=1, kind="stable"), axis=1, kind="stable")
-    paid = (paid + (rank < left[:, None])).reshape(new.shape)
-    s.pool_budget -= np.where(programme(p, m), 0, paid.sum(axis=(1, 2))) * grant
-    return np.where(programme(p, m)[:, None, None], new, paid)
+    short = np.flatnonzero(left > 0)  # rows where a remainder gets a grant: most months, none
+    if short.size:
+        key = -(exact[short] - paid[short]) - 1e-9 * tie.reshape(len(new), -1)[short]
+        rank = np.argsort(np.argsort(key, axis=1, kind="stable"), axis=1, kind="stable")
+        paid[short] += rank < left[short, None]
+    paid = paid.reshape(new.shape)
+    outside = programme(p, m)
+    s.pool_budget -= np.where(outside, 0, paid.sum(axis=(1, 2))) * grant
+    return np.where(outside[:, None, None], new, paid)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _accel
 from .arrays import Array, Codes
 from .parameters import MunicipalityValues, Params, SolutionValues
 from .state import State
-from .vocabulary import MUNICIPALITIES, MUNICIPALITY_SIZES, SOLUTIONS, STAGE
+from .vocabulary import MUNICIPALITIES, MUNICIPALITY_SIZES, SOLUTIONS, STAGE, STAGES
 
 DORMITORY, HOST_HOME, HOUSING_FIRST = range(len(SOLUTIONS))
 PILOT, RUNNING, SCALED = STAGE["pilot"], STAGE["running"], STAGE["scaled"]
@@ -80,20 +81,23 @@ def _pick(u: Array, shares: Array) -> tuple[Codes, Array]:
 
 
 def stage_units(s: State, p: Params) -> Array:
-    """(R, K) the units each initiative's stage calls for: none as an idea, failed or empty."""
-    out = np.zeros(s.stage.shape)
+    """(R, K) the units each initiative's stage calls for: none as an idea, failed or empty.
+
+    Looked up in a (R, type, stage) table by each slot's type and stage (every slot has a type):
+    one gather instead of a pass over the slots for each type and stage, the same numbers.
+    """
+    table = np.zeros((len(s.stage), len(SOLUTIONS), len(STAGES)))
     for k, t in enumerate(types(p)):
-        mine = s.solution == k
         for stage, units in ((PILOT, t.units_pilot), (RUNNING, t.units_running), (SCALED, t.units_scaled)):
-            out = np.where(mine & (s.stage == stage), units, out)
+            table[:, k, stage] = units[:, 0]
+    out: Array = table[np.arange(len(s.stage))[:, None], s.solution, s.stage]
     return out
 
 
 def recruit(s: State, p: Params, pace: Array) -> None:
     """Initiatives recruit units towards their stage's number, as fast as resources allow (pace)."""
-    rate = np.zeros(s.stage.shape)
-    for k, t in enumerate(types(p)):
-        rate = np.where(s.solution == k, t.units_per_month, rate)
+    per_month = np.concatenate([t.units_per_month for t in types(p)], axis=1)  # (R, types)
+    rate = np.take_along_axis(per_month, s.solution, axis=1)
     wanted = stage_units(s, p)
     s.units[:] = np.where(wanted > 0, np.minimum(wanted, s.units + rate * pace), 0.0)
     per = np.take_along_axis(places_per_unit(p), s.solution, axis=1)
@@ -124,6 +128,10 @@ def places_in_use(s: State) -> Codes:
 def counted(s: State) -> Codes:
     """(R, types, municipalities) the initiatives' places (``State.places``), by type and site."""
     R, T, M = len(s.stage), len(SOLUTIONS), len(MUNICIPALITIES)
+    if _accel.use(R):  # a compiled pass over the slots: the same whole numbers, without the floats
+        out = np.empty((R, T, M), dtype=np.int64)
+        _accel.tallies()(s.solution, s.site, s.places, out)
+        return out
     cell = (np.arange(R)[:, None] * T + s.solution) * M + s.site
     # whole places summed as floats: exact far beyond any count here, and bincount is one pass
     summed = np.bincount(cell.ravel(), weights=s.places.ravel(), minlength=R * T * M)

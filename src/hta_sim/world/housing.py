@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import solutions
+from .. import _accel, solutions
 from ..arrays import Array, Codes, Mask
 from ..month import MonthContext
 from ..parameters import Params
@@ -48,8 +48,11 @@ class HousingFlows:
     aged_out: Codes  # 25-29 -> 30: leaves the count, from the solution
     unhoused: Codes  # (R, municipality, band) host-home leavers with no flat: homeless again
     flats_used: Codes  # (R, municipality) cheap flats let through the solutions
+    whole: Codes | None = None  # (R, FLOWS, municipality, band): the fields' memory, where one array
 
     def stacked(self) -> Codes:
+        if self.whole is not None:  # the compiled month wrote its flows in place: no copy to make
+            return self.whole
         per_type = [getattr(self, f)[:, k] for f in ("entered", "moved_on", "aged_up", "aged_out")
                     for k in range(len(SOLUTIONS))]
         return np.stack([*per_type, self.unhoused], axis=1)
@@ -88,6 +91,8 @@ def month(youth: Codes, s: State, p: Params, m: MonthContext, ordinary: MonthFlo
     aged = binomial(u[:, _slice("age")], placed, AGEING[None, None, None, :])
     placed += _older(aged) - aged
     cap = solutions.capacity(s, p)  # the places the month starts with: nothing here changes them
+    if _accel.use(len(youth)):
+        return _month_compiled(youth, s, p, ordinary, (u, placed, aged, cap))
     leaving = _leavers(u, placed, cap, p)
     placed -= leaving
     free = _vacancies(s, p, u, ordinary)
@@ -110,6 +115,42 @@ def month(youth: Codes, s: State, p: Params, m: MonthContext, ordinary: MonthFlo
     aged_out[..., OLDER] = aged[..., OLDER]
     return HousingFlows(entered=entered, moved_on=moved_on, aged_up=aged_up, aged_out=aged_out,
                         unhoused=unhoused, flats_used=to_flat.sum(axis=-1) + used)
+
+
+def _month_compiled(youth: Codes, s: State, p: Params, ordinary: MonthFlows,
+                    start: tuple[Array, Codes, Codes, Codes]) -> HousingFlows:
+    """As ``month`` from the stays' ageing on, the whole-number steps in compiled passes
+    (``_accel.housing``) between the same draws: wide batches spend their time in numpy's
+    per-call overhead on the many small (type, municipality, band) arrays otherwise."""
+    settle, room_of, take, finish = _accel.housing()
+    u, placed, aged, cap = start
+    R, T, M, B = placed.shape
+    flows = np.zeros((R, len(FLOWS), M, B), dtype=np.int64)
+    entered, moved_on, aged_up, aged_out = (flows[:, i * T:(i + 1) * T] for i in range(4))
+    unhoused = flows[:, 4 * T]
+    stay = np.concatenate([t.stay_months for t in solutions.types(p)], axis=1)[:, :, None, None]
+    moved_on[:] = binomial(u[:, _slice("leave")], placed, 1.0 / stay)  # the leavers, then who moved on
+    free = _vacancies(s, p, u, ordinary)
+    s.flats_free[:] = free
+    to_flat = np.empty_like(free)
+    settle(placed, moved_on, cap, free, youth, NEW, HOST_HOME, unhoused, to_flat)
+    bound = solutions.capacity_switches(p) > 0
+    used, room, available = np.zeros_like(free), np.empty_like(free), np.empty_like(free)
+    for k, t in enumerate(solutions.types(p)):
+        room_of(youth, placed, cap, bound[:, k], k, NEW, LONG, room, available)
+        wanted = binomial(u[:, _U[f"fill_{SOLUTIONS[k]}"], :, YOUNGER], room, t.fill_rate)
+        take(youth, wanted, available, free, used, entered, k, _ORDER[k], k == HOUSING_FIRST)
+    finish(youth, placed, entered, moved_on, _PLACED, HOUSED, s.housed_by, s.homes, s.flats_let,
+           to_flat, used)
+    aged_up[..., YOUNGER] = aged[..., YOUNGER]
+    aged_out[..., OLDER] = aged[..., OLDER]
+    return HousingFlows(entered=entered, moved_on=moved_on, aged_up=aged_up, aged_out=aged_out,
+                        unhoused=unhoused, flats_used=used, whole=flows)
+
+
+#: PRIORITY and PLACED as the compiled passes take them: (types, 4 compartments, (state, band)).
+_ORDER = np.array([PRIORITY[k] for k in range(len(SOLUTIONS))], dtype=np.int64)
+_PLACED = np.array(PLACED, dtype=np.int64)
 
 
 def _uniforms(m: MonthContext) -> Array:

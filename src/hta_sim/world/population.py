@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import _accel
 from ..arrays import Array, Codes
 from ..calendar import MONTHS_A_YEAR
 from ..month import MonthContext
@@ -47,8 +48,11 @@ class MonthFlows:
     aged_up: Codes  # 18-24 -> 25-29, homeless
     aged_out: Codes  # 25-29 -> 30: leaves the count, homeless
     returns: Codes  # housed by the alliance, back to homelessness
+    whole: Codes | None = None  # (R, FLOWS, municipality, band): the fields' memory, where one array
 
     def stacked(self) -> Codes:
+        if self.whole is not None:  # the compiled month's end wrote its flows in place: no copy
+            return self.whole
         return np.stack([getattr(self, f) for f in FLOWS], axis=1)
 
 
@@ -110,6 +114,9 @@ def advance(youth: Codes, p: Params, m: MonthContext) -> MonthFlows:
     age_long = binomial(u[:, _U["age_long"]], long - exit_long, _given(age, x_long))
     back = binomial(u[:, _U["returns"]], housed, x_back)
     age_housed = binomial(u[:, _U["age_housed"]], housed - back, _given(age, x_back))
+    if _accel.use(len(youth)):
+        return _end_compiled(youth, (inflow, exit_new, age_new, to_long, exit_long, age_long, back,
+                                     age_housed))
     youth[:, NEW] += inflow + back - exit_new - age_new - to_long + _older(age_new)
     youth[:, LONG] += to_long - exit_long - age_long + _older(age_long)
     youth[:, HOUSED] += _older(age_housed) - back - age_housed
@@ -119,6 +126,17 @@ def advance(youth: Codes, p: Params, m: MonthContext) -> MonthFlows:
     aged_up[..., YOUNGER] = age_new[..., YOUNGER] + age_long[..., YOUNGER]
     return MonthFlows(inflow=inflow, exit_new=exit_new, exit_long=exit_long, to_long=to_long,
                       aged_up=aged_up, aged_out=aged_out, returns=back)
+
+
+def _end_compiled(youth: Codes, draws: tuple[Codes, ...]) -> MonthFlows:
+    """As ``advance``'s end, in one compiled pass (``_accel.population``): the many small
+    whole-number operations on (R, municipality, band) arrays cost more than the draws' walks."""
+    flows = np.empty((len(youth), len(FLOWS), *youth.shape[2:]), dtype=np.int64)
+    _accel.population()(youth, draws, _STATES, flows)
+    return MonthFlows(**{name: flows[:, k] for k, name in enumerate(FLOWS)}, whole=flows)
+
+
+_STATES = np.array([NEW, LONG, HOUSED], dtype=np.int64)
 
 
 def _given(p: Array, taken: Array) -> Array:

@@ -19,6 +19,7 @@ from ..arrays import Array, Codes
 
 #: Up to this mean, draws are exact inversions; above it, the normal approximation.
 EXACT_MEAN = 30.0
+_ROWS_AND_CELLS = 2  # arrays with fewer axes are one row to the compiled passes
 
 
 def binomial(u: Array, n: Codes, p: Array) -> Codes:
@@ -44,12 +45,31 @@ def _binomial_compiled(u: Array, n: Codes, p: Array) -> Codes:
     binomial_counts, _, binomial_normal, _ = _accel.samplers()
     rows = _rows(n)
     u2, n2 = np.reshape(u, rows), n.reshape(rows)
-    p2 = np.broadcast_to(np.asarray(p, dtype=np.float64), n.shape).reshape(rows)
+    p2, inner = _columns(np.asarray(p, dtype=np.float64), n.shape)
     out = np.empty(n.shape, dtype=np.int64)
-    big_u, at = binomial_counts(u2, n2, p2, EXACT_MEAN, out.reshape(rows))
+    big_u, at = binomial_counts(u2, n2, p2, inner, EXACT_MEAN, out.reshape(rows))
     if at.size:
-        out.reshape(-1)[at] = binomial_normal(ndtri(big_u), at, n2, p2).astype(np.int64)
+        out.reshape(-1)[at] = binomial_normal(ndtri(big_u), at, n2, p2, inner).astype(np.int64)
     return out
+
+
+def _columns(x: Array, shape: tuple[int, ...]) -> tuple[Array, int]:
+    """``x`` broadcast to ``shape`` as the compiled passes read it without copying it whole: a 2-D
+    block (1 or R rows, ``width``) and ``inner``, element (r, j) of the flattened broadcast being
+    block[r, (j // inner) % width]. That holds where the axes x varies along (beyond the first)
+    are consecutive, as for a chance by replicate, type or band; otherwise the block is the copy.
+    """
+    b = np.broadcast_to(x, shape)
+    if b.ndim < _ROWS_AND_CELLS or not shape[0]:
+        return b.reshape(_rows(b)), 1
+    varies = [a for a in range(1, len(shape)) if b.strides[a] != 0 and shape[a] > 1]
+    first, end = (varies[0], varies[-1] + 1) if varies else (1, 1)
+    if any(b.strides[a] == 0 and shape[a] > 1 for a in range(first, end)):
+        return b.reshape(_rows(b)), 1
+    block = b[(slice(None), *(slice(None) if first <= a < end else slice(0, 1) for a in range(1, b.ndim)))]
+    rows = 1 if b.strides[0] == 0 else shape[0]
+    width = int(np.prod(shape[first:end], dtype=np.int64))
+    return block[:rows].reshape(rows, width), int(np.prod(shape[end:], dtype=np.int64))
 
 
 def _rows(n: np.ndarray) -> tuple[int, int]:
