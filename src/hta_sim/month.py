@@ -39,7 +39,7 @@ class MonthContext:
                    world=_world(layout, t, draws), census_due=t in layout.census_steps,
                    census_step=_census(layout, t),
                    solutions=None if draws.solutions is None else draws.solutions.month(t),
-                   lives=None if draws.lives is None else draws.lives.month(t))
+                   lives=None if draws.lives is None or t < 0 else draws.lives.month(t))
 
     def life(self, purpose: str) -> Array:
         """(R, P) this month's uniforms of one of partners' lives' purposes; none drawn: all 1,

@@ -34,6 +34,7 @@ from ..arrays import Array
 from .simulate import Batch
 from .targets import DIP_REPLICATE_MIN, HOMES_LOG_SD, SCORE_SD, Targets
 
+FLOOR_SCORE = 1.0  # the pulse's lowest score (seed §5: 1-5)
 FIT_DIP_BAND = (0.08, 0.24)
 FIT_DIP_SHARE = 0.85
 DIP_SD, SHARE_SD = 0.01, 0.05
@@ -64,16 +65,27 @@ class Parts:
 
 
 def median_scores(batch: Batch, targets: Targets) -> Array:
-    """(n, S) the simulated median of each target score over the replicates."""
+    """(n, S) the simulated median of each target score over the replicates that score it.
+
+    A body with no members left (partners can leave) has no score in that replicate; where no
+    replicate scores it, it counts at the scale's floor, 1, as a body that no longer works would.
+    """
     d, b, k = targets.index()
-    medians: Array = np.median(batch.scores[:, :, d, b, k], axis=1)
+    scores = batch.scores[:, :, d, b, k]
+    scored = ~np.isnan(scores)
+    filled = np.where(scored, scores, np.inf)  # sorts last; the median is taken over the scored
+    n = scored.sum(axis=1)
+    ordered = np.sort(filled, axis=1)
+    low = np.take_along_axis(ordered, np.maximum((n - 1) // 2, 0)[:, None], axis=1)[:, 0]
+    high = np.take_along_axis(ordered, np.maximum(n // 2, 0)[:, None], axis=1)[:, 0]
+    medians: Array = np.where(n > 0, 0.5 * (low + high), FLOOR_SCORE)
     return medians
 
 
 def gap_ratio(batch: Batch, split_off: Batch) -> Array:
     """(n,) mean |board - AB| with the split off over the mean gap with it on, 2018-19."""
-    on = batch.board_minus_ab[:, slice(*GAP_MONTHS)].mean(axis=1)
-    off = np.abs(split_off.board_minus_ab[:, slice(*GAP_MONTHS)]).mean(axis=1)
+    on = np.nan_to_num(batch.board_minus_ab[:, slice(*GAP_MONTHS)], nan=0.0).mean(axis=1)
+    off = np.abs(np.nan_to_num(split_off.board_minus_ab[:, slice(*GAP_MONTHS)], nan=0.0)).mean(axis=1)
     ratio: Array = off / np.maximum(on, 1e-9)
     return ratio
 
@@ -91,7 +103,8 @@ def discrepancy(batch: Batch, targets: Targets, split_off: Batch | None = None,
     outside = np.maximum(0.0, FIT_DIP_BAND[0] - depth) + np.maximum(0.0, depth - FIT_DIP_BAND[1])
     share = np.mean(batch.replicate_depths >= DIP_REPLICATE_MIN, axis=1)
     short = np.maximum(0.0, FIT_DIP_SHARE - share)
-    gap = batch.board_minus_ab[:, slice(*GAP_MONTHS)]
+    # a month in which the AB has no members left has no gap: the pattern is not met there
+    gap = np.nan_to_num(batch.board_minus_ab[:, slice(*GAP_MONTHS)], nan=0.0)
     below = np.maximum(0.0, GAP_MIN - gap) / GAP_SD
     split = np.zeros(len(depth)) if split_off is None else \
         0.5 * (np.maximum(0.0, gap_ratio(batch, split_off) - SPLIT_RATIO) / SPLIT_SD) ** 2

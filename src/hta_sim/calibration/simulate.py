@@ -99,8 +99,11 @@ def _run(scenarios: Sequence[Scenario], seed: int, replicates: int, homes_step: 
     recs = engine.run(per_rep, seed, ids)
     scores = np.concatenate([r.pulse for r in recs])
     homes = np.concatenate([programme_count(r.columns)[:, homes_step] for r in recs])
-    curves = [np.concatenate([r.columns[f"engagement_{c}"] for r in recs]).reshape(n, replicates, -1)
-              for c in ("mean", "board", "ab")]
+    # a month with no active partner at all (every partner gone) has no engagement: 0, not NaN
+    mean = np.nan_to_num(np.concatenate([r.columns["engagement_mean"] for r in recs]), nan=0.0)
+    curves = [mean.reshape(n, replicates, -1)] + [
+        np.concatenate([r.columns[f"engagement_{c}"] for r in recs]).reshape(n, replicates, -1)
+        for c in ("board", "ab")]
     return Batch(scores.reshape(n, replicates, *scores.shape[1:]), homes.reshape(n, replicates),
                  *curves)
 
