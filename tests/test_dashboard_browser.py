@@ -249,7 +249,7 @@ def test_step_slider_lesson_reset_without_errors(page, tmp_path):
     time_is(page, 0)
 
     # open a lesson: its text appears, its settings load, its run starts
-    page.get_by_role("button", name="When funding ends").click()
+    page.get_by_role("button", name="The backbone").click()
     page.get_by_text("the secretariat's paid staff drops from 3 to 0 FTE").wait_for()
     page.get_by_text("secretariat.funding_ends = 2021-01").wait_for()
     time_is(page, 0)

@@ -82,6 +82,7 @@ def test_shifting_all_dates_shifts_the_dip_by_twelve_months(baseline):
     shifted = run({"time.start": "2017-01", "time.end": "2028-12", "time.association": "2018-08",
                    "time.pulse_dates": ["2019-10", "2021-10"], "world.start": "2008-01",
                    "world.data_end": "2018-02", "world.inflow_since": "2010-02",
+                   "partner_exit.named_stay_until": "2020-01", "recruitment.start": "2020-01",
                    "funding.grants": [
                        {"partner": "bikubenfonden", "purpose": "secretariat",
                         "mdkk_per_year": 3.5, "start": "2017-01"},

@@ -61,6 +61,12 @@ def test_many_newcomers_wear_the_build():
     np.testing.assert_array_equal(s.build, [0.5 - 0.25 * 0.5 * 0.5])
 
 
+def test_the_founders_are_not_newcomers_to_the_build_they_make():
+    s = state(partners=2, active=True, joined=[0, 0], build=0.5, coordination=1.0)
+    spiral.erode(s, params(SPIRAL), month(partners=2, step=3))
+    np.testing.assert_array_equal(s.build, [0.5])
+
+
 def test_off_the_build_never_decays():
     s = state(active=True, joined=23, build=0.5, coordination=0.0)
     spiral.erode(s, params({**SPIRAL, "mechanisms.spiral": False}), month(step=24))

@@ -14,8 +14,9 @@ from ..state import State
 
 
 def newcomers(s: State, p: Params, m: MonthContext) -> Array:
-    """(R,) the share of active partners who joined within ``newcomer_months``."""
-    new = s.active & (s.joined >= 0) & (m.step - s.joined < p.spiral.newcomer_months)
+    """(R,) the share of active partners who joined within ``newcomer_months``, after the first
+    month: the founders are not new to the build they make."""
+    new = s.active & (s.joined > 0) & (m.step - s.joined < p.spiral.newcomer_months)
     return np.nan_to_num(masked_mean(new.astype(float), s.active), nan=0.0)
 
 
