@@ -85,15 +85,27 @@ LESSONS: tuple[Lesson, ...] = (
         contrast={POOL["enabled"]: False},
         needs_pool=True, contrast_label="without the pool"),
     Lesson(
-        "funding_ends", "When funding ends",
-        "Here the secretariat's grant ends in January 2021 (`secretariat.funding_ends`).\n\n"
-        "**Watch** *Numbers now*: the secretariat's paid staff drops from 3 to 0 FTE. Fewer initiatives "
-        "get started and communicated; engagement sags.\n\n"
-        "Over 100 runs: fewer homes by December 2027 (the purple band: funding that goes on), and "
-        "lower engagement over 2022-27, than with funding that goes on.\n\n"
-        "**Then** load *Why the dip?* to compare with funding that goes on.",
+        "funding_ends", "The backbone",
+        "Here the secretariat's grant ends in January 2021 (`secretariat.funding_ends`). Collective "
+        "impact names a backbone organisation as a condition; the seed's Kalundborg case went idle "
+        "when its single funder stopped.\n\n"
+        "**Watch** *Numbers now*: the secretariat's paid staff drops from 3 to 0 FTE, and the network "
+        "it kept going fades: meetings are no longer held, partners lose contact, the build decays. "
+        "Over 100 runs, engagement over 2022-27 falls well below its 2020 level.\n\n"
+        "**Then** switch off `coordination` under *Mechanisms* (the purple band): meetings need no one "
+        "to hold them, and engagement over 2022-27 falls less.",
         changes={"secretariat.funding_ends": "2021-01"},
-        contrast={"secretariat.funding_ends": None}, contrast_label="funding goes on"),
+        contrast={"mechanisms.coordination": False}, contrast_label="coordination off"),
+    Lesson(
+        "fatigue", "Fatigue and turnover",
+        "Engagement is not static. About one partner in four a year loses its key person; the "
+        "successor carries over only part of the commitment and stands a rung lower on the trust "
+        "ladder. Meetings and asks that go unmet wear partners down, and what partners expect rises "
+        "with what they have seen.\n\n"
+        "**Watch** *Numbers now*: key people who left so far, and active partners: some tire and "
+        "leave after 2019, candidates join. Engagement stays below its ceiling and the runs spread.\n\n"
+        "**Then** switch off `turnover`: engagement over 2024-27 is higher and the runs spread less.",
+        contrast={"mechanisms.turnover": False}),
 )
 
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}

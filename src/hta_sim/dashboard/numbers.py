@@ -80,8 +80,16 @@ QUOTES: tuple[Quote, ...] = (
           lambda t: float(t["engagement_mean"].mean()), ".3f"),
     Quote("pool", "homes created by Dec 2027 (median)", homes_2027, ",.0f"),
     Quote("funding_ends", "homes created by Dec 2027 (median)", homes_2027, ",.0f"),
+    Quote("funding_ends", "coordination over 2022-27 (mean)",
+          lambda t: float(monthly(t, "coordination", "2022-01", "2027-12").mean()), ".3f"),
     Quote("funding_ends", "mean engagement over 2022-27",
           lambda t: float(monthly(t, "engagement_mean", "2022-01", "2027-12").mean()), ".3f"),
+    Quote("fatigue", "mean engagement over 2024-27",
+          lambda t: float(monthly(t, "engagement_mean", "2024-01", "2027-12").mean()), ".3f"),
+    Quote("fatigue", "key people who left their organisation by 2027 (mean)",
+          lambda t: float(at_date(t, "key_person_changes", "2027-12").mean()), ".1f"),
+    Quote("fatigue", "partners who left by 2027 (mean)",
+          lambda t: float(at_date(t, "partners_left", "2027-12").mean()), ".1f"),
 )
 
 

@@ -97,7 +97,8 @@ def _ensemble(key: EnsembleKey) -> Ensemble:
 
 #: Columns the "Numbers now" table reads, per month: precomputed here, not per frame.
 NUMBERED = ("engagement_board", "engagement_ab", "homes_created", "initiatives_under_way",
-            "secretariat_staff", "dominance", "other_money")
+            "secretariat_staff", "coordination", "active_partners", "key_person_changes", "dominance",
+            "other_money")
 SUMMED = ("other_money",)
 
 

@@ -64,6 +64,9 @@ NUMBERS = (
     (f"homes created (goal {HOMES_GOAL:,} by 2027)", "homes_created", ",.0f", False, 1.0),
     ("initiatives under way", "initiatives_under_way", ".0f", False, 1.0),
     ("secretariat's paid staff (FTE)", "secretariat_staff", ".1f", False, 1.0),
+    ("network kept going by the secretariat (%)", "coordination", ".0f", False, 100.0),
+    ("active partners", "active_partners", ".0f", False, 1.0),
+    ("key people who left their organisation so far", "key_person_changes", ".0f", False, 1.0),
     ("dominant funder's share of the money (%)", "dominance", ".0f", False, 100.0),
     ("money from the other partners so far (MDKK)", "other_money", ".2f", True, 1.0),
 )
