@@ -1,6 +1,7 @@
 """The world's fast paths give the bits of the plain ones: compiled Philox, compiled samplers."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from hta_sim import _accel, streams
@@ -233,3 +234,23 @@ def test_compiled_places_by_cell_equal_the_bincount():
                             places=rng.integers(0, 3, (rows, slots)) * rng.integers(0, 10**6, (rows, slots)))
         fast = solutions.counted(s)
         assert fast.dtype == np.int64 and np.array_equal(fast, _plain(solutions.counted, s))
+
+
+def test_the_world_before_the_alliance_is_remembered_exactly():
+    """A second run of the same world (same seed, replicates, world parameters) reads the months
+    before the alliance from the memo: the same bits as running them, and a changed world misses."""
+    import hta_sim
+    from hta_sim import world
+
+    world.PREHISTORY.clear()
+    fresh = hta_sim.simulate("baseline", 3, 5)
+    assert len(world.PREHISTORY) == 1
+    again = hta_sim.simulate(hta_sim.load("baseline").with_changes({"mechanisms.stake": False}), 3, 5)
+    assert len(world.PREHISTORY) == 1  # an alliance change shares the world
+    world.PREHISTORY.clear()
+    cold = hta_sim.simulate(hta_sim.load("baseline").with_changes({"mechanisms.stake": False}), 3, 5)
+    pd.testing.assert_frame_equal(again.trajectories, cold.trajectories, check_exact=True)
+    pd.testing.assert_frame_equal(again.census, cold.census, check_exact=True)
+    hta_sim.simulate(hta_sim.load("baseline").with_changes({"world.exit_new": 0.2}), 3, 5)
+    assert len(world.PREHISTORY) == 2  # another world is run, not read
+    assert not fresh.trajectories.equals(cold.trajectories)

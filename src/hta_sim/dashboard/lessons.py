@@ -99,7 +99,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "fatigue", "Fatigue and turnover",
         "Engagement is not static. About one partner in four a year loses its key person; the "
-        "successor carries over only part of the commitment and stands a rung lower on the trust "
+        "successor carries over only part of the commitment, and may lose a rung on the trust "
         "ladder. Meetings and asks that go unmet wear partners down, and what partners expect rises "
         "with what they have seen.\n\n"
         "**Watch** *Numbers now*: key people who left so far, and active partners: some tire and "
