@@ -111,15 +111,10 @@ def roster_of(scenario: Scenario) -> Roster:
     draws stay the same with the lever on or off.
     """
     pilots = scenario.new_partners.count if scenario.new_partners.enabled else 0
-    return load_roster(scenario.roster.file, scenario.roster.exclude, pilots, pool_sectors(scenario))
-
-
-def pool_sectors(scenario: Scenario) -> list[str]:
-    """The sector of each synthetic candidate organisation: ``recruitment.sectors`` in turn, for
-    ``recruitment.pool`` candidates. They are there with the mechanism off too (they never join), so
-    that a batch that switches it per replicate shares one roster."""
+    # the candidate pool is there with recruitment off too (it never joins), so that a batch that
+    # switches the mechanism per replicate shares one roster
     q = scenario.recruitment
-    return [q.sectors[k % len(q.sectors)] for k in range(q.pool)]
+    return load_roster(scenario.roster.file, scenario.roster.exclude, pilots, q.sectors, q.pool)
 
 
 def check(scenario: Scenario) -> None:

@@ -107,14 +107,14 @@ MAX_PILOTS = 100
 
 
 def load_roster(path: str | Path | None = None, exclude: list[str] | tuple[str, ...] = (),
-                candidates: int = 0, pool: Sequence[str] = ()) -> Roster:
+                candidates: int = 0, pool_sectors: Sequence[str] = (), pool: int = 0) -> Roster:
     """The seed's roster, or a user's roster TOML; minus the partners named in ``exclude``.
 
     ``candidates`` pilot municipalities are appended (after every named partner, on new slots):
-    they sit on no body and join only through the new_partners lever. Then one synthetic candidate
-    organisation per entry of ``pool`` (recruitment): it would join the AB, with its sector's
-    resource profile; its slot is fixed by its place in the pool, pilots or not. Sectors the roster
-    has no profile for are skipped, the pool's size kept, by cycling through the profiled ones.
+    they sit on no body and join only through the new_partners lever. Then ``pool`` synthetic
+    candidate organisations (recruitment), their sectors ``pool_sectors`` in turn: each would join
+    the AB, with its sector's resource profile; its slot is fixed by its place in the pool, pilots
+    or not. Sectors the roster has no profile for are skipped.
     """
     data = _read(path)
     unknown = sorted(set(exclude) - {p.id for p in data.partners})
@@ -129,14 +129,14 @@ def load_roster(path: str | Path | None = None, exclude: list[str] | tuple[str, 
     pilots = [PartnerEntry(id=f"pilot_municipality_{k + 1}", name=f"Pilot municipality {k + 1}",
                            sector="municipality", initiator=False, body="none", slot=first + k)
               for k in range(candidates)]
-    profiled = [sector for sector in pool if sector in data.sectors]
+    profiled = [sector for sector in pool_sectors if sector in data.sectors]
     if pool and not profiled:
-        raise InputError(f"scenario field 'recruitment.sectors' = {sorted(set(pool))}: the roster "
+        raise InputError(f"scenario field 'recruitment.sectors' = {sorted(set(pool_sectors))}: the roster "
                          f"profiles none of them; profiles: {', '.join(sorted(data.sectors))}")
     after = first + MAX_PILOTS
     synthetic = [PartnerEntry(id=f"candidate_{k + 1}", name=f"Candidate {k + 1} ({sector})",
                               sector=sector, initiator=False, body="ab", slot=after + k)  # type: ignore[arg-type]
-                 for k, sector in enumerate(_cycle(profiled, len(pool)))]
+                 for k, sector in enumerate(_cycle(profiled, pool))]
     roster = _arrays(kept + pilots + synthetic, data.sectors, len(kept))
     is_pool = np.arange(roster.size) >= len(kept) + len(pilots)
     return dataclasses.replace(roster, candidate=roster.candidate & ~is_pool, pool=is_pool)
