@@ -14,6 +14,7 @@ sha256 is another file's describes another fit and is ignored).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -45,6 +46,7 @@ class Posterior:
     weights: Array | None = None  # (rows,) non-negative, one at least > 0; None: all the same
     sha256: str | None = None  # of the file the draws were read from
     fitted_to: str | None = None  # YYYY-MM: the latest target date the draws were fitted to
+    file: str | None = None  # the path read (package-relative for the shipped draws)
 
     def apply(self, scenario: Scenario, replicates: int) -> list[Scenario]:
         rows = [{str(k): v for k, v in row.items()} for row in self.draws.to_dict("records")]
@@ -90,14 +92,16 @@ def load_posterior(path: str | Path | None = None) -> Posterior | None:
         source = f"hta_sim/data/{PACKAGED} (the calibration's)"
         sidecar = resources.files("hta_sim.data").joinpath(Path(PACKAGED).with_suffix(".json").name)
         data = ref.read_bytes()
-        return _validated(*parse_rows(data.decode("utf-8"), source), source,
+        post = _validated(*parse_rows(data.decode("utf-8"), source), source,
                           hashlib.sha256(data).hexdigest(),
                           sidecar.read_text("utf-8") if sidecar.is_file() else None)
+        return dataclasses.replace(post, file=f"hta_sim/data/{PACKAGED}")
     label = f"field '--posterior' = '{path}'"
     header, rows = read_rows(path, label)
     companion = Path(path).with_suffix(".json")
-    return _validated(header, rows, str(path), hashlib.sha256(Path(path).read_bytes()).hexdigest(),
+    post = _validated(header, rows, str(path), hashlib.sha256(Path(path).read_bytes()).hexdigest(),
                       companion.read_text("utf-8") if companion.is_file() else None)
+    return dataclasses.replace(post, file=str(path))
 
 
 def _validated(header: list[str], rows: list[tuple[int, dict[str, str]]], source: str,
