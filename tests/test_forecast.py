@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hta_sim
+from hta_sim import engine
 from hta_sim.analysis import forecast
 from hta_sim.analysis.forecast import verify
 from hta_sim.analysis.posterior import Posterior, load_posterior
@@ -214,6 +215,24 @@ def test_verify_names_inputs_that_are_undated_or_too_late(written, tmp_path):
     assert "homelessness.toml" in problems[0] and "after 2018" in problems[0]
     assert "posterior.csv" in problems[1] and "undated" in problems[1]
     assert verify(tmp_path) == [f"{tmp_path / 'manifest.json'}: missing or not JSON"]
+
+
+def test_each_path_is_the_same_draws_on_the_same_replicates():
+    """The one batch reads back as two: run j of each path is replicate j with the j-th drawn set."""
+    post, scenario = load_posterior(), hta_sim.load("baseline")
+    table = forecast.run(scenario, 3, 5, post).table
+    counted_2017 = {}
+    for path in forecast.INFLOW_PATHS:
+        batch = post.drawn(scenario.with_changes({"world.inflow_path": path}), 3, 5)
+        (rec,) = engine.run(batch, 5, np.arange(3))
+        years = np.asarray(rec.layout.census_years)
+        national = rec.census.sum(axis=(2, 3))[:, years >= 2019].astype(float)
+        expected = forecast.summary(f"homeless_young_people_{path}",
+                                    [f"{y}-02" for y in years[years >= 2019]], national)
+        mine = table[table["quantity"] == f"homeless_young_people_{path}"].reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, expected)
+        counted_2017[path] = rec.census.sum(axis=(2, 3))[:, years == 2017]
+    assert np.array_equal(counted_2017["flat"], counted_2017["trend"])  # they part after that count
 
 
 def test_every_preset_forecasts_over_its_whole_horizon():
