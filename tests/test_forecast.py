@@ -109,6 +109,9 @@ def test_a_sidecar_dates_the_posterior_unless_it_describes_another_file(tmp_path
     (tmp_path / "posterior.json").write_text('{"fitted_to": "December"}')
     with pytest.raises(InputError, match="fitted_to"):
         load_posterior(path)
+    (tmp_path / "posterior.json").write_bytes(b"\xff\xfe")
+    with pytest.raises(InputError, match=r"companion 'posterior\.json': cannot be read"):
+        load_posterior(path)
 
 
 # --- the forecast --------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..arrays import Array, Codes
 from ..csvfile import number, parse_rows, read_rows
-from ..errors import InputError
+from ..errors import InputError, read_text
 from ..scenario import Scenario, flatten
 
 PACKAGED = "posterior.csv"
@@ -86,21 +86,23 @@ class Posterior:
 def load_posterior(path: str | Path | None = None) -> Posterior | None:
     """The posterior at ``path``, or the one the package ships (None when it ships none)."""
     if path is None:
-        ref = resources.files("hta_sim.data").joinpath(PACKAGED)
-        if not ref.is_file():
+        shipped = resources.files("hta_sim.data")
+        if not shipped.joinpath(PACKAGED).is_file():
             return None
         source = f"hta_sim/data/{PACKAGED} (the calibration's)"
-        sidecar = resources.files("hta_sim.data").joinpath(Path(PACKAGED).with_suffix(".json").name)
-        data = ref.read_bytes()
+        data = shipped.joinpath(PACKAGED).read_bytes()
+        dated = shipped.joinpath(Path(PACKAGED).with_suffix(".json").name)
         post = _validated(*parse_rows(data.decode("utf-8"), source), source,
                           hashlib.sha256(data).hexdigest(),
-                          sidecar.read_text("utf-8") if sidecar.is_file() else None)
+                          dated.read_text("utf-8") if dated.is_file() else None)
         return dataclasses.replace(post, file=f"hta_sim/data/{PACKAGED}")
     label = f"field '--posterior' = '{path}'"
     header, rows = read_rows(path, label)
     companion = Path(path).with_suffix(".json")
+    sidecar = (read_text(companion, f"{label}: its companion '{companion.name}'", "a JSON file")
+               if companion.is_file() else None)
     post = _validated(header, rows, str(path), hashlib.sha256(Path(path).read_bytes()).hexdigest(),
-                      companion.read_text("utf-8") if companion.is_file() else None)
+                      sidecar)
     return dataclasses.replace(post, file=str(path))
 
 
