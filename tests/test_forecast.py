@@ -59,6 +59,12 @@ def test_weight_zero_rows_are_never_drawn_and_counts_follow_the_weights(weights,
     assert np.array_equal(rows, post.resample(n, seed))
 
 
+def test_weights_made_in_code_are_checked_too():
+    for bad in ([0.0, 0.0], [1.0, -1.0], [1.0, float("nan")], [1.0]):
+        with pytest.raises(ValueError, match="weights"):
+            Posterior(pd.DataFrame({PARAMETER: [0.2, 0.4]}), "test", np.asarray(bad))
+
+
 def test_a_row_with_all_the_weight_is_always_drawn():
     post = _posterior([0.0, 0.0, 5.0, 0.0])
     for seed in range(20):

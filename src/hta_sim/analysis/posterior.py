@@ -48,6 +48,12 @@ class Posterior:
     fitted_to: str | None = None  # YYYY-MM: the latest target date the draws were fitted to
     file: str | None = None  # the path read (package-relative for the shipped draws)
 
+    def __post_init__(self) -> None:
+        w = self.weights
+        if w is not None and (w.shape != (len(self.draws),) or not np.all(np.isfinite(w))
+                              or np.any(w < 0) or not np.any(w > 0)):
+            raise ValueError("weights: one finite number >= 0 per draw, at least one > 0")
+
     def apply(self, scenario: Scenario, replicates: int) -> list[Scenario]:
         rows = [{str(k): v for k, v in row.items()} for row in self.draws.to_dict("records")]
         return [scenario.with_changes(rows[r % len(rows)]) for r in range(replicates)]
