@@ -79,6 +79,7 @@ def parser() -> argparse.ArgumentParser:
     cmp.add_argument("--force", action="store_true",
                      help="replace an earlier result of this command in --out")
     _max_memory(cmp)
+    _forecast_parser(sub)
     scen = sub.add_parser("scenario", help="show or compare scenario definitions")
     scen_sub = scen.add_subparsers(dest="action", required=True, parser_class=_Parser)
     show = scen_sub.add_parser("show", help="print a scenario fully resolved, as TOML")
@@ -132,6 +133,21 @@ def _share(text: str) -> float:
         return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+
+
+def _forecast_parser(sub: Subparsers) -> None:
+    fc = sub.add_parser("forecast", help="forecast a scenario under the posterior: every quantity's "
+                        "median with its 50 %% and 90 %% bands by date, on both inflow paths")
+    fc.add_argument("--scenario", default="baseline", help="a preset name or a TOML path")
+    fc.add_argument("--draws", type=_positive, default=400,
+                    help="parameter sets drawn from the posterior by weight, one run each per inflow path")
+    fc.add_argument("--seed", type=_seed, default=0)
+    fc.add_argument("--out", default=None, help="result folder (default results/forecast/<scenario>)")
+    fc.add_argument("--posterior", default=None, help="CSV of parameter draws, optionally with a "
+                    "weight column (default: the calibration's)")
+    fc.add_argument("--force", action="store_true",
+                    help="replace an earlier result of this command in --out")
+    _max_memory(fc)
 
 
 def _optimise_parser(sub: Subparsers) -> None:
@@ -211,7 +227,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "run": _run, "optimise": _optimise, "calibrate": _calibrate, "scenarios": _scenarios,
         "scenario": _scenario, "compare": _compare, "dashboard": _dashboard, "sweep": _sweep,
-        "sensitivity": _sensitivity,
+        "sensitivity": _sensitivity, "forecast": _forecast,
     }
     return commands[args.command](args)
 
@@ -248,6 +264,36 @@ def _compare(args: argparse.Namespace) -> int:
     show = table[table["outcome"].isin(["engagement_2021", "dip_depth", "homes_2027"])]
     print(show.drop(columns="label").round(3).to_string(index=False))
     print(f"\nparameter uncertainty: {cmp.posterior}\nwrote {out}/")
+    return 0
+
+
+def _forecast(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .analysis.posterior import load_posterior
+    from .outfolder import check_out
+    from .params import check
+    from .scenario import load
+
+    scenario = load(args.scenario)  # every input validated before any work or output
+    check(scenario)
+    posterior = load_posterior(args.posterior)
+    if posterior is None:
+        raise InputError("field '--posterior': none given and the package ships none; give a CSV of "
+                         "parameter draws")
+    out = Path(args.out or f"results/forecast/{scenario.name}")
+    check_out(out, "forecast", args.force)
+    from . import budget
+    from .analysis import forecast
+
+    budget.check(budget.run_bytes(scenario, 2 * args.draws), args.max_memory,
+                 f"{args.draws} draws of {scenario.name!r} on two inflow paths")
+    fc = forecast.run(scenario, args.draws, args.seed, posterior, progress=True)
+    forecast.save(fc, out, args.force)
+    counts = fc.table[fc.table["quantity"].str.startswith(forecast.COUNT)]
+    print(counts.groupby("quantity").tail(1).round(1).to_string(index=False))
+    print(f"\nposterior: {posterior.source} (effective sample size {posterior.effective_size():,.1f})"
+          f"\nwrote {out}/")
     return 0
 
 

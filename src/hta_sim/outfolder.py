@@ -2,8 +2,9 @@
 
 A command writes only into a folder that is missing, empty, or holds an earlier result of the same
 command, and replaces that only when asked (``--force``). Every result folder's manifest.json says
-which command wrote it (``result``) and which files (``files``), so a replacement removes only
-those files' folder and never a file that hta-sim did not write (a thesis, a sweep's runs).
+which command wrote it (``result``) and which files (``files``: a list, or a map of each file to
+its sha256 where the writer asks for hashes), so a replacement removes only those files' folder and
+never a file that hta-sim did not write (a thesis, a sweep's runs).
 
 Writing goes to a staging folder beside the target, named with the writer's process id, which is
 renamed into place at the end; staging folders of processes that died (a kill while saving) are
@@ -12,6 +13,7 @@ removed by the next write to the same target.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -25,7 +27,7 @@ from .errors import InputError
 
 MANIFEST = "manifest.json"
 STAGING = ".staging-"  # staging folders: .<target>.staging-<pid>-<random>
-COMMANDS = ("run", "compare", "optimise", "calibrate", "sensitivity", "sweep")
+COMMANDS = ("run", "compare", "optimise", "calibrate", "sensitivity", "sweep", "forecast")
 #: Files that writers older than the ``files`` record wrote without listing them.
 LEGACY_UNLISTED = {"calibrate": ("report.md",)}
 
@@ -95,6 +97,8 @@ def written_by(info: dict[str, Any]) -> str | None:
 def files_of(info: dict[str, Any]) -> list[str]:
     """The files a result folder's manifest says the command wrote (manifest.json included)."""
     listed = info.get("files")
+    if isinstance(listed, dict) and all(isinstance(v, str) for v in listed.values()):
+        listed = list(listed)  # a map of file -> sha256
     if not isinstance(listed, list):  # an older manifest: what it lists, and what its writer added
         scenario_file = info.get("scenario_file")
         listed = [*_strings(info.get("tables")), *_strings(info.get("figures")),
@@ -152,11 +156,12 @@ def _alive(pid: int) -> bool:
 
 
 def write_folder(target: Path, fill: Callable[[Path], None], command: str,
-                 force: bool = False) -> Path:
+                 force: bool = False, hashes: bool = False) -> Path:
     """Fill a staging folder beside ``target``, stamp its manifest, then rename it into place.
 
     An earlier result of the same command is replaced (with ``force``) only after the new one is
-    whole; on any failure the staging folder goes and the target is as it was.
+    whole; on any failure the staging folder goes and the target is as it was. ``hashes``: the
+    manifest's ``files`` maps each file to its sha256.
     """
     check_out(target, command, force)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -166,7 +171,7 @@ def write_folder(target: Path, fill: Callable[[Path], None], command: str,
     staging.chmod(0o755)
     try:
         fill(staging)
-        stamp(staging, command)
+        stamp(staging, command, hashes)
         _swap(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -174,13 +179,20 @@ def write_folder(target: Path, fill: Callable[[Path], None], command: str,
     return target
 
 
-def stamp(folder: Path, command: str) -> None:
-    """Record in the folder's manifest which command wrote it and every file it holds."""
+def stamp(folder: Path, command: str, hashes: bool = False) -> None:
+    """Record in the folder's manifest which command wrote it and every file it holds (with
+    ``hashes``, each with its sha256, so that a reader can check nothing changed since).
+    """
     path = folder / MANIFEST
     info = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"package": "hta-sim"}
     info["result"] = command
-    info["files"] = [f for f in _files(folder) if f != MANIFEST]
+    written = [f for f in _files(folder) if f != MANIFEST]
+    info["files"] = {f: sha256(folder / f) for f in written} if hashes else written
     path.write_text(json.dumps(info, indent=2, default=str), encoding="utf-8")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _swap(staging: Path, target: Path) -> None:
