@@ -3,9 +3,9 @@
     python experiments/optimise.py [--seed 2018] [--objective homes_2027 ...] [--no-floor]
 
 Writes results/optimise/<objective>/ (the same as `hta-sim optimise --objective <objective> --seed 2018
---out results/optimise/<objective>`) and, as a check on the homes search, results/optimise/
-homes_2027_min_share_0.1/ (every effort keeps at least 10 % of the staff); prints each search's in- and
-out-of-sample objective.
+--fixed-parameters --out results/optimise/<objective>`: parameters fixed at the baseline's) and, as a
+check on the homes search, results/optimise/homes_2027_min_share_0.1/ (every effort keeps at least
+10 % of the staff); prints each search's in- and out-of-sample objective.
 """
 
 from __future__ import annotations

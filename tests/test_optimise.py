@@ -110,11 +110,11 @@ def test_paired_difference_of_identical_arms_is_zero():
 
 def test_bench_gives_every_arm_the_same_replicates():
     base = hta_sim.load("baseline")
-    bench = Bench(5, np.array([2, 7, 9]), Window.of(base))
-    got = bench.run([base, base, base.with_changes({"secretariat.policy": "phased"})])
+    bench = Bench(5, np.array([2, 7, 9]), Window.of(base), [base] * 3)
+    got = bench.run([{}, {}, {"secretariat.policy": "phased"}])
     np.testing.assert_array_equal(got["homes_2027"][0], got["homes_2027"][1])
     assert not np.array_equal(got["homes_2027"][0], got["homes_2027"][2])  # the mix matters
-    alone = Bench(5, np.array([7]), Window.of(base)).run([base])
+    alone = Bench(5, np.array([7]), Window.of(base), [base]).run([{}])
     assert alone["homes_2027"][0, 0] == got["homes_2027"][0, 1]  # batch composition does not
 
 

@@ -168,6 +168,10 @@ def _optimise_parser(sub: Subparsers) -> None:
     opt.add_argument("--quick", action="store_true", help="a small budget, for a first look or tests")
     opt.add_argument("--seed", type=_seed, default=0)
     opt.add_argument("--scenario", default="baseline", help="a preset name or a TOML path")
+    opt.add_argument("--posterior", default=None,
+                     help="CSV of parameter draws (default: the calibration's, when shipped)")
+    opt.add_argument("--fixed-parameters", action="store_true",
+                     help="keep the scenario's parameter values; chance is the only uncertainty")
     opt.add_argument("--out", default=None, help="result folder (default results/optimise/<objective>; "
                      "with --quick results/quick/optimise/<objective>)")
     _max_memory(opt)
@@ -383,6 +387,8 @@ def _optimise(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .analysis.optimise import QUICK, Settings, optimise, parse_weights
+    from .analysis.posterior import load_posterior
+    from .analysis.replicate_draws import FIXED
 
     sized = {k: getattr(args, k) for k in ("budget", "population", "replicates", "holdout")
              if getattr(args, k) is not None}
@@ -391,12 +397,13 @@ def _optimise(args: argparse.Namespace) -> int:
                         weights=parse_weights(args.weights) if args.weights is not None else None,
                         **((QUICK if args.quick else {}) | sized))
     out = Path(args.out or f"results/{'quick/' if args.quick else ''}optimise/{args.objective}")
+    posterior = None if args.fixed_parameters else load_posterior(args.posterior)
     report = optimise(args.scenario, settings, out=out, progress=True, force=args.force,
-                      max_memory=args.max_memory)
+                      max_memory=args.max_memory, posterior=posterior)
     from .analysis.readable import table
 
     print(table(report.summary, signed=("diff", "diff_lo95", "diff_hi95")))
-    print(f"\nwrote {out}/")
+    print(f"\nparameter uncertainty: {posterior.source if posterior else FIXED}\nwrote {out}/")
     return 0
 
 

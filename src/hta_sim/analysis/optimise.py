@@ -14,6 +14,10 @@ homes created by December 2027, partner engagement in 2021, or a weighted mix of
   that an evolutionary search can rank on.
 * Honesty: a winner chosen on R replicates is partly chosen for their luck. It is re-run with the
   baselines on fresh replicate numbers R..R+H-1 it was never chosen on; that holdout is the result.
+* Parameter uncertainty: with a posterior, replicate r of every candidate and baseline takes the same
+  draw r of one resampled list (``replicate_draws``; the holdout takes draws R..R+H-1), and the levers
+  (the policy and the phased mixes) go on top of it. The posterior may not draw what the optimiser
+  sets, so a lever never overwrites a draw, nor a draw a lever.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ from ..scenario import Scenario, load, preset_names
 from ..vocabulary import EFFORTS, HOMES_GOAL, PHASES
 from . import simplex
 from .choices import OBJECTIVES, STATISTICS
+from .posterior import Posterior
+from .replicate_draws import clashes, described, picks, rows
 
 OUTCOMES = ("homes_2027", "engagement_2021")
 #: What one unit of each outcome is worth in a weighted objective: homes against the goal, engagement
@@ -61,6 +67,12 @@ _OPTIMISER, _BOOTSTRAP = (0x0B7, 0, 0), (0x0B7, 1, 0)
 #: --quick: enough to see the search move and the report come out, in seconds.
 QUICK = {"budget": 40, "population": 10, "replicates": 8, "holdout": 40}
 _MIN_POPULATION = 5  # differential evolution needs five members to mutate
+#: The fields the arms' levers set (the policy, the phased mixes) or read (the fixed baseline's mix):
+#: a posterior may draw anything else.
+LEVERS = ("secretariat.policy", "secretariat.mix", "secretariat.phased")
+#: The arms' levers on top of each replicate's scenario: the references.
+BASELINE_LEVERS: dict[str, dict[str, Any]] = {"baseline_fixed": {"secretariat.policy": "fixed"},
+                                              "baseline_phased": {"secretariat.policy": "phased"}}
 
 
 # --- settings and objective ---------------------------------------------------------------------------
@@ -233,33 +245,82 @@ def outcomes_of(recorders: Sequence[Recorder], window: Window) -> dict[str, Arra
 
 @dataclass
 class Bench:
-    """Runs arms (scenarios) on one seed's fixed replicate numbers: common random numbers."""
+    """Runs arms (their levers) on one seed's fixed replicate numbers: common random numbers, and
+    replicate j's own scenario ``drawn[j]`` (the searched one, or it with posterior draw j) under
+    every arm, so that arms on a replicate differ only by their levers.
+    """
 
     seed: int
     replicates: Codes
     window: Window
+    drawn: Sequence[Scenario]  # one per replicate number: the scenario before any lever
     tick: Callable[[int], None] | None = None
 
-    def run(self, arms: Sequence[Scenario]) -> dict[str, Array]:
+    def __post_init__(self) -> None:
+        if len(self.drawn) != len(self.replicates):
+            raise ValueError("give one drawn scenario per replicate number")
+
+    def scenarios(self, levers: Sequence[Mapping[str, Any]]) -> list[Scenario]:
+        """Arm a's run on replicate j (at a x R + j): replicate j's scenario with arm a's levers on top.
+
+        One scenario per distinct draw and arm, so fixed parameters give one object per arm, as now.
+        """
+        distinct = {id(d): d for d in self.drawn}
+        out: list[Scenario] = []
+        for lever in levers:
+            made = {key: d.with_changes(dict(lever)) for key, d in distinct.items()}
+            out += [made[id(d)] for d in self.drawn]
+        return out
+
+    def run(self, levers: Sequence[Mapping[str, Any]]) -> dict[str, Array]:
         """Outcomes (arms, replicates) of all arms, as one batch through the vectorised engine."""
         R = len(self.replicates)
-        recs = engine.run([a for a in arms for _ in range(R)], self.seed,
-                          self.replicates.tolist() * len(arms), tick=self.tick)
-        return {k: v.reshape(len(arms), R) for k, v in outcomes_of(recs, self.window).items()}
+        recs = engine.run(self.scenarios(levers), self.seed, self.replicates.tolist() * len(levers),
+                          tick=self.tick)
+        return {k: v.reshape(len(levers), R) for k, v in outcomes_of(recs, self.window).items()}
+
+
+def phased_levers(mixes: Array) -> dict[str, Any]:
+    """The changes of the phased policy with the three given mixes (3, 6)."""
+    changes: dict[str, Any] = {"secretariat.policy": "phased"}
+    for phase, mix in zip(PHASES, mixes, strict=True):
+        changes[f"secretariat.phased.{phase}"] = {e: float(s) for e, s in zip(EFFORTS, mix, strict=True)}
+    return changes
 
 
 def phased(scenario: Scenario, mixes: Array) -> Scenario:
     """The scenario under the phased policy with the three given mixes (3, 6)."""
-    changes: dict[str, Any] = {"secretariat.policy": "phased"}
-    for phase, mix in zip(PHASES, mixes, strict=True):
-        changes[f"secretariat.phased.{phase}"] = {e: float(s) for e, s in zip(EFFORTS, mix, strict=True)}
-    return scenario.with_changes(changes)
+    return scenario.with_changes(phased_levers(mixes))
 
 
 def baselines(scenario: Scenario) -> dict[str, Scenario]:
     """The references: the scenario's one fixed mix, and its default phased mixes."""
-    return {"baseline_fixed": scenario.with_changes({"secretariat.policy": "fixed"}),
-            "baseline_phased": scenario.with_changes({"secretariat.policy": "phased"})}
+    return {arm: scenario.with_changes(lever) for arm, lever in BASELINE_LEVERS.items()}
+
+
+def drawn_scenarios(scenario: Scenario, posterior: Posterior | None, n: int, seed: int) -> list[Scenario]:
+    """Replicate j's scenario before any lever, j = 0..n-1: the scenario itself, or it with draw j.
+
+    The draws are resampled once for all n (in-sample and holdout) and refused in one line if the
+    posterior draws a field the levers set; a draw the scenario refuses is named by its line.
+    """
+    if posterior is None:
+        return [scenario] * n
+    label = f"field '--posterior' = '{posterior.source}'"
+    clash = clashes(posterior, LEVERS)
+    if clash:
+        raise InputError(f"{label}: column {clash[0]!r} is set by the optimiser's levers "
+                         f"({', '.join(LEVERS)} and their fields); a posterior may draw any other field")
+    picked = picks(posterior, n, seed)
+    made: dict[int, Scenario] = {}
+    for row, values in zip(picked.tolist(), rows(posterior, picked), strict=True):
+        if row not in made:
+            try:
+                made[row] = scenario.with_changes(values)
+            except InputError as exc:
+                raise InputError(f"{label}: draw {row + 1} on scenario {scenario.name!r}: "
+                                 f"{str(exc).split(': ', 1)[-1]}") from None
+    return [made[row] for row in picked.tolist()]
 
 
 def baseline_mixes(scenario: Scenario) -> dict[str, Array]:
@@ -314,7 +375,7 @@ def search(scenario: Scenario, settings: Settings, objective: Objective, bench: 
     def negative_objective(x: Array) -> Array:  # x: (dims, S)
         candidates = [capacity.mixes(col) for col in x.T]
         values = objective.summarise(objective.per_replicate(bench.run(
-            [phased(scenario, m) for m in candidates])))
+            [phased_levers(m) for m in candidates])))
         i = int(np.argmax(values))
         if values[i] > best["value"]:
             best.update(value=float(values[i]), mixes=candidates[i])
@@ -473,16 +534,20 @@ def optimised_toml(report: Report) -> str:
 
 def optimise(scenario: str | Path | Scenario = "baseline", settings: Settings | None = None,
              out: str | Path | None = None, progress: bool = False, force: bool = False,
-             max_memory: int | None = None) -> Report:
+             max_memory: int | None = None, posterior: Posterior | None = None) -> Report:
     """Search, re-evaluate out of sample, and (with ``out``) write the result folder.
 
-    All input is checked before any work, so bad input writes nothing.
+    ``posterior``: parameter draws, replicate r of every arm taking draw r (None: parameters fixed
+    at the scenario's values, chance the only uncertainty; the command line's default is the
+    calibration's posterior). All input is checked before any work, so bad input writes nothing.
     """
     settings = settings or Settings()
     settings.validate()
     sc = load(scenario)
     engine.check(sc)
     window = Window.of(sc)
+    R, H = settings.replicates, settings.holdout
+    drawn = drawn_scenarios(sc, posterior, R + H, settings.seed)
     if out is not None:
         check_out(Path(out), "optimise", force)
     batch = max(settings.population_size * settings.replicates, len(ARMS) * settings.holdout)
@@ -492,13 +557,14 @@ def optimise(scenario: str | Path | Scenario = "baseline", settings: Settings | 
     searched = settings.population_size * (settings.generations + 1)
     total = (searched + len(ARMS)) * settings.replicates + len(ARMS) * settings.holdout
     with tqdm(total=total, unit="run", disable=not progress, desc=f"optimise {objective.name}") as bar:
-        inside = Bench(settings.seed, settings.in_sample, window, bar.update)
+        inside = Bench(settings.seed, settings.in_sample, window, drawn[:R], bar.update)
         found = search(sc, settings, objective, inside)
-        arms = {**baselines(sc), "optimised": phased(sc, found.mixes)}
+        arms = {**BASELINE_LEVERS, "optimised": phased_levers(found.mixes)}
         values: dict[str, dict[str, Array]] = {}
         frames = []
-        for sample, ids in (("in_sample", settings.in_sample), ("out_of_sample", settings.out_of_sample)):
-            got = Bench(settings.seed, ids, window, bar.update).run(list(arms.values()))
+        for sample, ids, own in (("in_sample", settings.in_sample, drawn[:R]),
+                                 ("out_of_sample", settings.out_of_sample, drawn[R:])):
+            got = Bench(settings.seed, ids, window, own, bar.update).run(list(arms.values()))
             per_rep = objective.per_replicate(got)
             values[sample] = dict(zip(arms, per_rep, strict=True))
             for a, arm in enumerate(arms):
@@ -508,7 +574,8 @@ def optimise(scenario: str | Path | Scenario = "baseline", settings: Settings | 
     report = Report(sc, source, settings, objective, found, pd.concat(frames, ignore_index=True),
                     summary_table(values, objective, settings.seed),
                     {"outcomes": {"homes_2027": f"homes_created at {HOMES_BY}",
-                                  "engagement_2021": f"engagement_mean averaged over {ENGAGEMENT_YEAR}"}})
+                                  "engagement_2021": f"engagement_mean averaged over {ENGAGEMENT_YEAR}"},
+                     "parameter_uncertainty": described(posterior, R + H, settings.seed)})
     if out is not None:
         report.save(out, force)
     return report

@@ -55,6 +55,13 @@ class Posterior:
             raise ValueError("weights: one finite number >= 0 per draw, at least one > 0")
 
     def apply(self, scenario: Scenario, replicates: int) -> list[Scenario]:
+        """One scenario per replicate, the same rows for every scenario (comparisons stay paired).
+
+        Unweighted draws cycle (replicate r takes row r mod rows); weighted ones are resampled by
+        weight (``drawn`` with seed 0), so that a comparison reads the posterior, not its proposal.
+        """
+        if self.weights is not None:
+            return self.drawn(scenario, replicates, 0)
         rows = [{str(k): v for k, v in row.items()} for row in self.draws.to_dict("records")]
         return [scenario.with_changes(rows[r % len(rows)]) for r in range(replicates)]
 

@@ -2,15 +2,16 @@
 
 This is the function executors ship to workers. It is pure: the same job gives the same table on
 any worker, in any order, so chunks may run anywhere and be retried or resumed freely. Run
-(point i, replicate j) is exactly ``simulate(base.with_changes(point i), seed)``'s replicate k, where
-k = j with common random numbers and k = the run's number otherwise.
+(point i, replicate j) is exactly ``simulate(base.with_changes(draw j | point i), seed)``'s replicate
+k, where k = j with common random numbers and k = the run's number otherwise, and draw j is replicate
+j's posterior draw (none without a posterior; the point's swept values override it).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -28,6 +29,16 @@ from .spec import Outcomes
 
 
 @dataclass(frozen=True)
+class Drawn:
+    """Replicate j's parameters from the posterior, the same for every point: the row it took and
+    its values of the parameters the design does not sweep (a swept value overrides the draw).
+    """
+
+    rows: list[int]  # replicate j's row of the posterior file (0-based)
+    values: dict[str, list[Any]] = field(default_factory=dict)  # parameter -> one value per replicate
+
+
+@dataclass(frozen=True)
 class Job:
     chunk: int  # the chunk's number (its file name)
     base: Scenario
@@ -37,6 +48,7 @@ class Job:
     first_point: int  # global number of the chunk's first point
     values: dict[str, pd.Series]  # parameter -> one value per point of the chunk (the design's dtype)
     outcomes: Outcomes
+    drawn: Drawn | None = None  # replicate j's posterior draw; None: parameters fixed
 
     @property
     def points(self) -> int:
@@ -65,6 +77,8 @@ def run_job(job: Job) -> ChunkResult:
     stream = np.tile(np.arange(reps), n) if job.common_random_numbers else run
     per_run: dict[str, Sequence[Any]] = {name: [v for v in _plain(vals.tolist()) for _ in range(reps)]
                                          for name, vals in job.values.items()}
+    if job.drawn is not None:  # replicate j's draw under every point: runs go point by point, j within
+        per_run |= {name: vals * n for name, vals in job.drawn.values.items()}
     layout, p = compile_columns(job.base, roster, len(run), per_run)
     slots = job.base.initiatives.slots
     levers = _needs_lever_stream(job)
@@ -81,6 +95,8 @@ def run_job(job: Job) -> ChunkResult:
     # identity and outcome arrays, the design's columns as Series (their dtypes kept), the machine
     table: dict[str, npt.NDArray[Any] | pd.Series[Any] | str] = {"run": run, "point": point,
                                                                  "replicate": stream}
+    if job.drawn is not None:
+        table["posterior_row"] = np.tile(np.asarray(job.drawn.rows, np.int64), n)
     for name, vals in job.values.items():
         table[name] = vals.repeat(reps).reset_index(drop=True)
     table |= plan.measure(recs)
@@ -92,8 +108,8 @@ def run_job(job: Job) -> ChunkResult:
 def _needs_lever_stream(job: Job) -> bool:
     """Whether any run may use the lever stream (the development pool or board ownership)."""
     base = job.base.development_pool.enabled or job.base.board_ownership.enabled
-    swept = any(name.startswith(("development_pool.", "board_ownership.")) for name in job.values)
-    return base or swept
+    varied = [*job.values, *(job.drawn.values if job.drawn is not None else ())]
+    return base or any(name.startswith(("development_pool.", "board_ownership.")) for name in varied)
 
 
 @lru_cache(maxsize=4)

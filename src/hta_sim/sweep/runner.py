@@ -14,11 +14,12 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
+from ..analysis.replicate_draws import described, picks, rows
 from ..outfolder import check_writable
 from ..provenance import manifest
 from . import design as design_mod
 from . import executors
-from .batch import Job, run_job
+from .batch import Drawn, Job, run_job
 from .outcomes import Plan
 from .spec import SweepSpec
 from .store import Check, Store
@@ -32,15 +33,30 @@ def chunk_count(spec: SweepSpec, points: int) -> int:
     return math.ceil(points / points_per_chunk(spec))
 
 
+def drawn(spec: SweepSpec) -> Drawn | None:
+    """Replicate j's posterior draw for every point: resampled by weight once, with the sweep's seed,
+    so it is the same on resume and on any executor. None when the spec has no posterior.
+    """
+    draws = spec.parameter_draws
+    if draws is None:
+        return None
+    picked = picks(draws, spec.replicates, spec.seed)
+    swept = {p.name for p in spec.parameters}
+    values = rows(draws, picked)
+    return Drawn(picked.tolist(), {c: [v[c] for v in values] for c in map(str, draws.draws.columns)
+                                   if c not in swept})
+
+
 def jobs(spec: SweepSpec, points: pd.DataFrame, chunks: list[int]) -> Iterator[Job]:
     """One job per chunk, made only when the executor asks for it."""
     per = points_per_chunk(spec)
+    own = drawn(spec)
     for c in chunks:
-        rows = points.iloc[c * per:(c + 1) * per]
+        at = points.iloc[c * per:(c + 1) * per]
         yield Job(chunk=c, base=spec.base, seed=spec.seed, replicates=spec.replicates,
                   common_random_numbers=spec.common_random_numbers, first_point=c * per,
-                  values={name: rows[name].reset_index(drop=True) for name in points.columns},
-                  outcomes=spec.outcomes)
+                  values={name: at[name].reset_index(drop=True) for name in points.columns},
+                  outcomes=spec.outcomes, drawn=own)
 
 
 def run_sweep(spec: SweepSpec, workers: int | None = None, scheduler: str | None = None,
@@ -54,7 +70,8 @@ def run_sweep(spec: SweepSpec, workers: int | None = None, scheduler: str | None
     store = Store(out or spec.out)
     digest = spec.digest()
     if resume:
-        store.check_resume(digest)
+        draws = spec.parameter_draws
+        store.check_resume(digest, draws.sha256 if draws is not None else None)
     else:
         store.check_new()
     check_writable(store.root)  # a read-only place fails now, not after the design is drawn
@@ -163,6 +180,7 @@ def _manifest(spec: SweepSpec, design: design_mod.Design, chunks: int, digest: s
         "chunks": chunks,
         "points_per_chunk": points_per_chunk(spec),
         "outcomes": plan.columns(),
+        "parameter_uncertainty": described(spec.parameter_draws, spec.replicates, spec.seed),
         "executor": executor,
         "tables": {"runs": "runs/chunk-*.parquet", "design": "design.parquet",
                    "trajectories": "trajectories/chunk-*.parquet" if spec.outcomes.trajectory_every

@@ -2,8 +2,9 @@
 
 Validation is strict and happens before anything is run or written: the schema (pydantic) first,
 then every parameter against the scenario's own schema (each range's ends and each listed value must
-make a valid scenario), every outcome date against the scenario's calendar. A bad spec gets one line
-naming the field, the value and what is allowed (``InputError``).
+make a valid scenario), every outcome date against the scenario's calendar, and a posterior's columns
+and draws against the scenario. A bad spec gets one line naming the field, the value and what is
+allowed (``InputError``).
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 if TYPE_CHECKING:
     from pydantic_core import InitErrorDetails
 
+from ..analysis.posterior import Posterior, load_posterior
+from ..analysis.replicate_draws import picks, rows
 from ..calendar import month_text, parse_month
 from ..errors import InputError
 from ..outcomes import DIP_MONTHS
@@ -33,7 +37,8 @@ from ..scenario import load as load_scenario
 STRUCTURAL = frozenset({"initiatives.slots", "new_partners.enabled", "new_partners.count"})
 Value = bool | int | float | str
 MAX_SEED = 2**63 - 1  # seeds are stored as int64 (the tables' seed column)
-NONE = "none"  # how a spec writes "no date" for an optional month (secretariat.funding_ends)
+NONE = "none"  # how a spec writes "no date" for an optional month, or no posterior
+SHIPPED = "shipped"  # a spec's posterior: the calibration's draws that the package ships
 
 
 class _Section(BaseModel):
@@ -98,6 +103,15 @@ class Outcomes(_Section):
 
 
 class SweepSpec(_Section):
+    """A sweep: every field with its default (docs/sweeps.md, "The spec").
+
+    ``posterior`` adds parameter uncertainty: ``"shipped"`` (the calibration's draws) or a posterior
+    CSV (relative to the spec file) gives replicate j of every point posterior draw j, resampled by
+    weight once with the sweep's seed, the point's own swept values overriding the draw. Its default
+    ``"none"`` keeps parameters fixed at the scenario's values, so every sweep written before the
+    field existed gives the same numbers (and the same spec hash) as before.
+    """
+
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")] = "sweep"
     description: str = ""
     scenario: str = "baseline"  # a preset name, or a scenario TOML (relative to the spec file)
@@ -109,6 +123,7 @@ class SweepSpec(_Section):
     design: Design = Design()
     parameters: Annotated[list[Parameter], Field(min_length=1)]
     outcomes: Outcomes = Outcomes()
+    posterior: Annotated[str, Field(min_length=1)] = NONE  # "none", "shipped" or a posterior CSV
     base_dir: str = Field(".", exclude=True)  # where the spec file lies (for relative scenario paths)
 
     @model_validator(mode="after")
@@ -126,10 +141,27 @@ class SweepSpec(_Section):
         path = Path(self.base_dir) / ref
         return load_scenario(str(path) if ref.endswith(".toml") and not Path(ref).is_absolute() else ref)
 
+    @cached_property
+    def parameter_draws(self) -> Posterior | None:
+        """The posterior replicates draw their parameters from; None for ``posterior = "none"``."""
+        if self.posterior == NONE:
+            return None
+        if self.posterior == SHIPPED:
+            shipped = load_posterior()
+            if shipped is None:
+                raise InputError("the package ships no posterior; give a posterior CSV")
+            return shipped
+        path = Path(self.posterior)
+        return load_posterior(path if path.is_absolute() else Path(self.base_dir) / path)
+
     def digest(self) -> str:
-        """A stable hash of what determines the results (the spec and its resolved scenario)."""
-        text = json.dumps({"spec": self.model_dump(mode="json", exclude={"out"}),
-                           "scenario": self.base.to_dict()}, sort_keys=True)
+        """A stable hash of what determines the results: the spec, its resolved scenario and its
+        posterior's contents (by sha256: a moved file is the same sweep, an edited one another).
+        """
+        draws = self.parameter_draws
+        text = json.dumps({"spec": self.model_dump(mode="json", exclude={"out", "posterior"}),
+                           "scenario": self.base.to_dict()}
+                          | ({"posterior": draws.sha256} if draws is not None else {}), sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -158,6 +190,11 @@ def from_dict(data: dict[str, Any], label: str = "sweep spec", base_dir: str = "
         spec.base  # noqa: B018 - load the scenario now, to refuse a bad one before any work
     except InputError as exc:
         raise InputError(f"{label}: field 'scenario' = {spec.scenario!r}: {exc}") from None
+    try:
+        spec.parameter_draws  # noqa: B018 - read the posterior now, to refuse a bad one before any work
+    except InputError as exc:  # its reader names the command line's flag: name the spec's field
+        said = re.sub(r"^field '--posterior' = '[^']*'[:,]? ?", "", str(exc))
+        raise InputError(f"{label}: field 'posterior' = {spec.posterior!r}: {said}") from None
     check(spec, label)
     return resolve(spec)
 
@@ -205,6 +242,7 @@ def check(spec: SweepSpec, label: str = "sweep spec") -> None:
     leaves = _leaves(base, layout.start)
     for i, p in enumerate(spec.parameters):
         _check_parameter(base, leaves, p, f"{label}: field 'parameters[{i}]")
+    _check_posterior(spec, leaves, f"{label}: field 'posterior' = {spec.posterior!r}")
     o = spec.outcomes
     first, last = layout.start, layout.start + layout.steps - 1
     for field in ("engagement_dates", "homes_dates", "initiative_taking_dates", "pulse_dates"):
@@ -224,6 +262,25 @@ def check(spec: SweepSpec, label: str = "sweep spec") -> None:
     if o.dip and layout.steps < DIP_MONTHS:
         raise InputError(f"{label}: field 'outcomes.dip' = true: the dip needs a run of {DIP_MONTHS} "
                          f"months or more; the scenario has {layout.steps}")
+
+
+def _check_posterior(spec: SweepSpec, leaves: dict[str, Any], where: str) -> None:
+    """Every column the design does not sweep varies per run, and every draw fits the scenario."""
+    draws = spec.parameter_draws
+    if draws is None:
+        return
+    swept = {p.name for p in spec.parameters}
+    for c in map(str, draws.draws.columns):
+        if c not in swept and (c not in leaves or c in STRUCTURAL or not _is_number(leaves[c])):
+            raise InputError(f"{where}: column {c!r} is not a field a run can vary (a number, switch, "
+                             "policy or month, not a mix or the batch's shape; docs/sweeps.md)")
+    drawn = np.unique(picks(draws, spec.replicates, spec.seed))  # each row once, however many replicates
+    for row, values in zip(drawn.tolist(), rows(draws, drawn), strict=True):
+        try:
+            spec.base.with_changes(values)
+        except InputError as exc:
+            raise InputError(f"{where}: draw {row + 1} on the scenario: {str(exc).split(': ', 1)[-1]}") \
+                from None
 
 
 def resolve(spec: SweepSpec) -> SweepSpec:
@@ -288,5 +345,5 @@ def _get(model: Any, dotted: str) -> Any:
     return model
 
 
-__all__ = ["NONE", "Design", "Outcomes", "Parameter", "SweepSpec", "canonical", "check", "from_dict",
-           "kind_of", "load_spec"]
+__all__ = ["NONE", "SHIPPED", "Design", "Outcomes", "Parameter", "SweepSpec", "canonical", "check",
+           "from_dict", "kind_of", "load_spec"]

@@ -123,15 +123,24 @@ class Store:
             raise InputError(f"field 'out' = '{self.root}': exists and is not empty; use --resume to "
                              "finish the sweep there, or choose another folder")
 
-    def check_resume(self, digest: str) -> None:
-        """Resuming needs the same sweep: the manifest's spec hash must match."""
+    def check_resume(self, digest: str, posterior: str | None = None) -> None:
+        """Resuming needs the same sweep: the same posterior (by sha256; None: none), then the same
+        spec hash. A posterior that differs is named as such, not only as another spec hash.
+        """
         if not self.root.exists() or (self.root.is_dir() and not any(self.root.iterdir())):
             return
         try:
-            found = self.read_manifest()["sweep"]["spec_hash"]
-        except (OSError, ValueError, KeyError, TypeError):
+            sweep = self.read_manifest()["sweep"]
+            found = sweep["spec_hash"]
+            drawn = sweep.get("parameter_uncertainty")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             raise InputError(f"field 'out' = '{self.root}': not an hta-sim sweep folder "
                              "(no readable manifest.json)") from None
+        used = drawn.get("sha256") if isinstance(drawn, dict) else None
+        if used != posterior:
+            raise InputError(f"field 'posterior': the sweep in '{self.root}' drew its parameters from "
+                             f"{_posterior_text(used)}, this spec from {_posterior_text(posterior)}; "
+                             "resume with the posterior it was run with, or choose another folder")
         if found != digest:
             raise InputError(f"field 'out' = '{self.root}': holds another sweep (spec hash {found}, "
                              f"this spec {digest}); choose another folder")
@@ -207,6 +216,10 @@ class Store:
         entry[RUNS] = atomic_write_parquet(self.root / RUNS / chunk_name(chunk), runs)
         self.info["files"]["chunks"][str(chunk)] = entry
         atomic_write_bytes(self.manifest_path, _json(self.info))
+
+
+def _posterior_text(sha256: str | None) -> str:
+    return f"the posterior of sha256 {sha256[:12]}" if sha256 else "no posterior (parameters fixed)"
 
 
 def _json(info: dict[str, Any]) -> bytes:
