@@ -1,53 +1,38 @@
-"""Regenerate the calibration to the 2018 evaluation (issue #3) and, with --ship, the baseline preset.
+"""Regenerate the calibration on the evidence to 2018 (issue 13) and, with --ship, the posterior.
 
-    python experiments/calibrate_2018.py [--budget 16000] [--seed 2018] [--ship]
+    python experiments/calibrate_2018.py [--seed 2018] [--ship]
 
-Writes results/calibration/ (report.md, fitted.toml, tables, figures, manifest.json). With --ship,
-also writes the fitted values into src/hta_sim/presets/baseline.toml, which every other preset
-extends; then rerun experiments/baseline.py and experiments/ablation.py.
+Runs `hta-sim calibrate` at its default budget and writes results/calibration/ (report.md,
+particles.csv, generations.csv, predictive.csv, holdout.csv, identifiability.csv, figures, abc.db,
+manifest.json). With --ship, also ships the weighted posterior as src/hta_sim/data/posterior.csv
+(experiments/ship_posterior.py); then rerun what rests on it (README, "Regenerating results").
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import subprocess
+import sys
 from pathlib import Path
 
 from hta_sim.calibration import Settings, calibrate, write
-from hta_sim.calibration import space as sp
-from hta_sim.calibration.report import sections_toml, seed_fit, target_table
+from hta_sim.calibration.checks import acceptance, predictive_table
 
 ROOT = Path(__file__).resolve().parents[1]
-PRESET = ROOT / "src" / "hta_sim" / "presets" / "baseline.toml"
-
-
-def preset_text(values: dict) -> str:
-    lines = ['name = "baseline"',
-             'description = """The alliance as the seed describes it, January 2016 to December 2027: '
-             'the 18 named \\', "organisations, a 3-person secretariat on a fixed mix, Bikubenfonden's "
-             "grants, all mechanisms on, \\", 'and the free parameters fitted to the 2018 evaluation."""',
-             "",
-             "# Fitted by experiments/calibrate_2018.py (report: results/calibration/report.md;",
-             "# method, ranges and sources: docs/calibration.md). Every other value is the schema's",
-             "# default, fixed from the seed or stated as an assumption in docs/ODD.md.", ""]
-    return "\n".join(lines) + "\n" + sections_toml(values)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--budget", type=int, default=Settings.budget)
     ap.add_argument("--seed", type=int, default=Settings.seed)
-    ap.add_argument("--ship", action="store_true", help="write the fitted values into the baseline preset")
+    ap.add_argument("--ship", action="store_true", help="ship the posterior with the package")
     args = ap.parse_args()
-    cal = calibrate(Settings(budget=args.budget, seed=args.seed))
+    cal = calibrate(dataclasses.replace(Settings(), seed=args.seed))
     write(cal, ROOT / "results" / "calibration", force=True)
-    fit = seed_fit(target_table(cal))
-    values = sp.changes(cal.chosen)
-    print(f"seed scores: mean abs. error {fit['mae']:.3f}, largest {fit['max']:.3f}")
-    for name, v in values.items():
-        print(f"  {name} = {v}")
+    print(acceptance(predictive_table(cal.predictive, cal.evidence)).sentence())
+    print(f"{cal.simulations} model runs in {cal.seconds:.0f} s")
     if args.ship:
-        PRESET.write_text(preset_text(values))
-        print(f"wrote {PRESET.relative_to(ROOT)}")
+        subprocess.run([sys.executable, str(ROOT / "experiments" / "ship_posterior.py")], check=True)
 
 
 if __name__ == "__main__":

@@ -88,6 +88,6 @@ def test_a_huge_optimiser_batch_is_refused(tmp_path, capsys):
 
 
 def test_a_huge_calibration_is_refused(tmp_path, capsys):
-    pytest.importorskip("emcee")
-    refused(capsys, tmp_path, ["calibrate", "--quick", "--replicates", "10000000", "--out", "o"],
+    pytest.importorskip("pyabc")
+    refused(capsys, tmp_path, ["calibrate", "--quick", "--max-memory", "1MiB", "--out", "o"],
             "calibration batches", "the limit is")

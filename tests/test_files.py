@@ -87,7 +87,7 @@ OBSERVATIONS = {
 
 @pytest.mark.parametrize("case", sorted(OBSERVATIONS))
 def test_bad_observation_file(tmp_path, capsys, case):
-    pytest.importorskip("emcee")
+    pytest.importorskip("pyabc")
     kind, expect = OBSERVATIONS[case]
     obs = _make(tmp_path, kind, "obs.csv")
     refused(capsys, tmp_path, ["calibrate", "--quick", "--observations", obs, "--out", "o"],

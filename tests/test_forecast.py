@@ -76,11 +76,12 @@ def test_resampling_depends_on_the_seed():
     assert not np.array_equal(post.resample(7, 1), post.resample(7, 2))
 
 
-def test_the_shipped_posterior_has_no_weights_and_is_dated():
+def test_the_shipped_posterior_is_weighted_and_dated():
+    """The calibration's ABC-SMC posterior: at least 1,000 weighted particles, fitted to 2018."""
     post = load_posterior()
-    assert post is not None and post.weights is None
-    assert post.effective_size() == len(post.draws) and post.fitted_to == "2018-12"
-    assert len(post.sha256 or "") == 64
+    assert post is not None and post.weights is not None and len(post.draws) >= 1000
+    assert 1.0 <= post.effective_size() <= len(post.draws) and post.fitted_to == "2018-12"
+    assert len(post.sha256 or "") == 64 and post.quality and "acceptance" in post.quality
 
 
 def test_a_weight_column_is_not_a_parameter_and_whole_floats_are_whole(tmp_path):

@@ -224,7 +224,7 @@ def _observations(change: tuple[str, str]) -> str:
 @FUZZ
 @given(OBS_BAD)
 def test_malformed_observation_files(change):
-    pytest.importorskip("emcee")
+    pytest.importorskip("pyabc")
 
     def check(folder: Path) -> None:
         (folder / "obs.csv").write_text(_observations(change))
@@ -236,7 +236,7 @@ def test_malformed_observation_files(change):
 @FUZZ
 @given(st.binary(max_size=100).map(lambda b: b"\xff" + b))
 def test_observation_garbage_bytes(data):
-    pytest.importorskip("emcee")
+    pytest.importorskip("pyabc")
 
     def check(folder: Path) -> None:
         (folder / "obs.csv").write_bytes(data)

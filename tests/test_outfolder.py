@@ -105,7 +105,7 @@ def test_quick_defaults_never_point_at_a_committed_result(tmp_path, monkeypatch)
 
     seen: list[Path] = []
 
-    def fake(scenario, settings, out, progress, force, max_memory):
+    def fake(scenario, settings, out, progress, force, max_memory, posterior=None):
         seen.append(Path(out))
         raise InputError("stop here")
 

@@ -179,7 +179,8 @@ def _prior_box(n: int) -> pd.DataFrame:
 def _truth_counts(particles: pd.DataFrame, truth: int) -> pd.DataFrame:
     """The national February counts 2019-2022 and active partners at the end of 2020 and 2022, read
     from the truth's own run (its replicate) through the recorder's tables."""
-    values = {k: v for k, v in particles.iloc[truth].items() if k != "weight"}
+    row = particles.iloc[[truth]].to_dict("records")[0]  # each column its own type: a rung stays whole
+    values = {str(k): v for k, v in row.items() if k != "weight"}
     scenario = load("baseline").with_changes({"time.end": "2022-12", "time.pulse_dates": [], **values})
     rec = engine.run([scenario], SEED, [truth])[0]
     national = rec.census_table("truth").groupby("year")["homeless"].sum()
@@ -259,3 +260,21 @@ def test_bad_particle_files_are_refused_in_one_line(tmp_path, text, named):
     with pytest.raises(InputError, match=f"^particles {re.escape(str(path))}") as err:
         up.load_particles(path)
     assert named in str(err.value)
+
+
+def test_updating_the_shipped_posterior_moves_it_towards_one_of_its_own_draws():
+    """Issue 13: synthetic observations 2019-2022 from one shipped posterior draw's own run narrow
+    the 2022 forecast and move the posterior towards that draw where the counts bite."""
+    from hta_sim.analysis.posterior import load_posterior
+
+    post = load_posterior()
+    assert post is not None and post.weights is not None and post.fitted_to == "2018-12"
+    particles = post.draws.iloc[post.resample(300, SEED)].reset_index(drop=True).assign(weight=1.0)
+    growth = particles["world.inflow_growth"]
+    truth = int((growth.rank(pct=True) - 0.9).abs().idxmin())  # a draw with fast growth
+    counts = _truth_counts(particles, truth)
+    result = up.update(particles, load("baseline"), Observations(counts=counts), SEED)
+    after = float((result.particles["world.inflow_growth"] * result.particles["weight"]).sum())
+    assert abs(after - growth.iloc[truth]) < abs(growth.mean() - growth.iloc[truth])
+    feb22 = result.predictive.set_index(["quantity", "date"]).loc[("homeless_young_people", "2022-02")]
+    assert _width(feb22, "after") < _width(feb22, "before")

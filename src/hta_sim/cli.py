@@ -94,21 +94,29 @@ def parser() -> argparse.ArgumentParser:
                       help="interface to listen on (default 127.0.0.1; another host exposes the page)")
     _optimise_parser(sub)
     _sweep_parsers(sub)
-    cal = sub.add_parser("calibrate", help="fit the free parameters to the 2018 evaluation (and any "
-                         "later pulse) and write the fitted scenario, tables, figures and a report")
+    cal = sub.add_parser("calibrate", help="fit the free parameters to the evidence to 2018 (ABC-SMC) "
+                         "and write the weighted posterior, checks, figures and a report; with "
+                         "--observations, update the shipped posterior with later evidence")
     cal.add_argument("--budget", type=_budget, default=None,
-                     help="candidate parameter sets to evaluate, all stages (default 12000)")
-    cal.add_argument("--quick", action="store_true", help="a tiny run for tests (seconds)")
+                     help="particles the fit may evaluate, all generations (default 250000, 2 runs each)")
+    cal.add_argument("--quick", action="store_true",
+                     help="a tiny run (under a minute) that says whether it meets the acceptance")
     cal.add_argument("--out", default=None,
                      help="result folder (default results/run/calibration; with --quick "
-                     "results/quick/calibration)")
+                     "results/quick/calibration; with --observations results/run/update)")
     cal.add_argument("--force", action="store_true",
                      help="replace an earlier result of this command in --out")
     cal.add_argument("--observations", default=None,
-                     help="CSV of observed pulse scores (the pulse table's format) to fit as well")
+                     help="CSV of later evidence (pulse scores, or dated counts): reweight the "
+                     "shipped posterior by it instead of fitting afresh")
+    cal.add_argument("--posterior", default=None,
+                     help="with --observations: the posterior to update (default the shipped one)")
     cal.add_argument("--seed", type=_seed, default=2018)
-    cal.add_argument("--replicates", type=_positive, default=None, help="replicates a candidate")
+    cal.add_argument("--population", type=_positive, default=None,
+                     help="particles a generation but the last (default 500; the last has 1000)")
     cal.add_argument("--workers", type=_positive, default=None, help="processes (default 2)")
+    cal.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="run the batches on a Dask cluster (tcp://HOST:PORT) instead")
     _max_memory(cal)
     return p
 
@@ -408,49 +416,54 @@ def _optimise(args: argparse.Namespace) -> int:
 
 
 def _calibration_memory(settings: Any, limit: int | None) -> None:
-    """Refuse a calibration whose largest batch would not fit (all candidates' replicates at once)."""
+    """Refuse a calibration whose largest batch would not fit (a batch of runs at once)."""
     from . import budget
-    from .calibration.space import FREE
+    from .calibration.sampler import MAX_BATCH
+    from .calibration.summaries import fit_scenario
     from .scenario import load
 
-    candidates = max(settings.popsize * len(FREE), settings.walkers, settings.shortlist, settings.draws)
-    batch = max(candidates * settings.replicates, settings.assess_replicates)
-    budget.check(budget.run_bytes(load("baseline"), batch), limit,
+    batch = max(settings.draws, MAX_BATCH // max(1, settings.workers))
+    budget.check(budget.run_bytes(fit_scenario(load("baseline")), batch), limit,
                  f"calibration batches of {batch} runs")
 
 
 def _calibrate(args: argparse.Namespace) -> int:
+    if args.observations is not None:
+        return _update(args)
     import dataclasses
     from pathlib import Path
 
-    from .outfolder import check_out
-    from .scenario import load
-
-    try:
-        import emcee  # noqa: F401
-    except ImportError:
-        raise InputError("'hta-sim calibrate' needs the calibrate extra: pip install "
-                         "'hta-sim[calibrate]'") from None
     from .calibration import Settings, calibrate, write
-    from .calibration.run import targets_for
+    from .calibration.checks import acceptance, predictive_table
+    from .outfolder import check_out
 
-    if args.observations is not None:
-        targets_for(args.observations, load("baseline"))  # validate before any work
+    if args.posterior is not None:
+        raise InputError(f"field '--posterior' = {args.posterior!r}: only with --observations")
     out = Path(args.out or ("results/quick/calibration" if args.quick else "results/run/calibration"))
     check_out(out, "calibrate", args.force)
     settings = Settings.quick_test() if args.quick else Settings()
-    changes = {k: v for k, v in (("budget", args.budget), ("replicates", args.replicates),
-                                 ("workers", args.workers), ("seed", args.seed)) if v is not None}
-    settings = dataclasses.replace(settings, **changes)
+    budget = dataclasses.replace(settings.budget, **{k: v for k, v in (
+        ("simulations", args.budget), ("population", args.population)) if v is not None})
+    changes = {k: v for k, v in (("workers", args.workers), ("seed", args.seed),
+                                 ("scheduler", args.scheduler)) if v is not None}
+    settings = dataclasses.replace(settings, budget=budget, **changes)
     _calibration_memory(settings, args.max_memory)
-    cal = calibrate(settings, observations=args.observations, progress=True)
+    cal = calibrate(settings, progress=True)
     write(cal, out, args.force)
-    from .calibration.report import seed_fit, target_table
-
-    fit = seed_fit(target_table(cal))
-    print(f"seed scores: mean abs. error {fit['mae']:.3f}, largest {fit['max']:.3f}")
-    print(f"wrote {out}/ (report.md, fitted.toml)")
+    print(acceptance(predictive_table(cal.predictive, cal.evidence)).sentence())
+    print(f"wrote {out}/ (report.md, particles.csv)")
     return 0
+
+
+def _update(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .calibration.update_run import run_update
+    from .outfolder import check_out
+
+    out = Path(args.out or "results/run/update")
+    check_out(out, "calibrate", args.force)
+    return run_update(args.observations, args.posterior, args.seed, out, args.force)
 
 
 if __name__ == "__main__":  # pragma: no cover

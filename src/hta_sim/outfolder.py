@@ -57,6 +57,9 @@ def _check_existing(target: Path, command: str, force: bool) -> None:
     if found != command:
         raise InputError(f"{where}: holds a result of {_command_text(found)}, not of hta-sim "
                          f"{command}; choose another folder")
+    if info.get("filed"):
+        raise InputError(f"{where}: holds a filed result ({info['filed']}); it is never replaced, "
+                         "not even with --force: write a new folder beside it")
     if not force:
         raise InputError(f"{where}: holds an earlier result of hta-sim {command}; add --force to "
                          "replace it, or choose another folder")

@@ -38,7 +38,8 @@ def plain_summary(fc: Forecast, today: dt.date | None = None) -> str:
              f"{weights}) and on the scenario `{fc.scenario.name}`"
              + (f" ({_first_sentence(fc.scenario.description)})" if fc.scenario.description else "")
              + ". It says what the model, as fitted, expects if the scenario holds; it is not a "
-             "promise of what will happen.", "",
+             "promise of what will happen."
+             + (f" How well the fit met its own targets: {post.quality}" if post.quality else ""), "",
              "## How to read the numbers", "",
              f"Each number is the median of {fc.draws:,} runs (seed {fc.seed}): half the runs lie above "
              "it, half below. The 90 % interval is the range of the middle 90 % of runs (5th to 95th "

@@ -47,6 +47,7 @@ class Posterior:
     sha256: str | None = None  # of the file the draws were read from
     fitted_to: str | None = None  # YYYY-MM: the latest target date the draws were fitted to
     file: str | None = None  # the path read (package-relative for the shipped draws)
+    quality: str | None = None  # the sidecar's "acceptance": how well the fit met its targets
 
     def __post_init__(self) -> None:
         w = self.weights
@@ -146,7 +147,19 @@ def _validated(header: list[str], rows: list[tuple[int, dict[str, str]]], source
     params = [c for c in header if c != WEIGHT]
     return Posterior(pd.DataFrame(draws, columns=params), source,
                      np.asarray(weights, float) if weights else None, sha256,
-                     _fitted_to(sidecar, sha256, label))
+                     _fitted_to(sidecar, sha256, label), quality=_quality(sidecar, sha256))
+
+
+def _quality(sidecar: str | None, sha256: str | None) -> str | None:
+    """The sidecar's ``acceptance`` sentence, when the sidecar describes this very file."""
+    try:
+        info = json.loads(sidecar) if sidecar is not None else None
+    except ValueError:
+        return None
+    if not isinstance(info, dict) or info.get("sha256") not in (None, sha256):
+        return None
+    said = info.get("acceptance")
+    return said if isinstance(said, str) else None
 
 
 def _whole(value: int | float | str, default: Any) -> int | float | str:

@@ -1,4 +1,4 @@
-"""Calibration to the 2018 evaluation (issue #3): fit, uncertainty, validation and report.
+"""Calibration on the evidence to 2018 (issue 13): ABC-SMC, checks, hold-out, report, updating.
 
 >>> from hta_sim.calibration import Settings, calibrate, write
 >>> cal = calibrate(Settings.quick_test())

@@ -62,6 +62,36 @@ FREE: tuple[FreeParameter, ...] = (
     FreeParameter("initiatives.launch_rate", 0.05, 0.5, False,
                   "monthly chance that a resourced idea becomes a pilot: sets homes by December "
                   "2018 (seed §8: 18 dorm places and 2 host homes)"),
+    # the world's inflow (at most two fitted inflow parameters; the hindcast's grid box)
+    FreeParameter("world.inflow_level", 50.0, 300.0, False,
+                  "new spells a month at the first fitted count (2009): sets the counts' level; "
+                  "range: the hindcast's box, about 0.3-2 times the 2009 count over a spell's length"),
+    FreeParameter("world.inflow_growth", 0.0, 0.20, False,
+                  "the inflow's growth a year to the last count: sets the 2009-17 rise (+76 % among "
+                  "18-29-year-olds 2009-15, SFI 2015); range: none to about twice that pace"),
+    # what sets the future: the data before 2019 bite little on these (docs/calibration.md says so)
+    FreeParameter("adaptive_expectations.weight", 0.3, 0.9, False,
+                  "how far expectations follow results (Repenning 2002): below 0.3 engagement "
+                  "saturates, above 0.9 it collapses in every run (issue 12's measurements)"),
+    FreeParameter("partner_exit.threshold", 0.15, 0.45, False,
+                  "engagement below which a partner starts to leave: the seed gives none; from "
+                  "barely engaged to lukewarm"),
+    FreeParameter("fatigue.weight", 0.1, 0.5, False,
+                  "how much meeting load and unmet asks wear engagement down (seed §6-7: words only)"),
+    FreeParameter("solutions.dormitory.reserved_share", 0.10, 0.20, False,
+                  "share of a dormitory's rooms reserved for homeless young people (seed §8: 10-20 %)"),
+    FreeParameter("solutions.host_home.units_per_month", 0.1, 0.5, False,
+                  "hosts recruited a month by a host-home initiative at full resources: sets stays "
+                  "by December 2018 (seed §8: 2, behind plan) and the goal's 40-60 in three years"),
+    FreeParameter("solutions.housing_first.caseload", 4.0, 12.0, False,
+                  "young people a Housing First support worker carries: an assumption (docs/ODD.md), "
+                  "from half to one and a half times the model's 8"),
+    FreeParameter("adoption.imitation", 0.01, 0.06, False,
+                  "Bass's imitation coefficient a month (0.38 a year on average over 213 diffusions, "
+                  "Sultan, Farley & Lehmann 1990, about 0.03; range half to twice that)"),
+    FreeParameter("recruitment.ask_rate", 0.001, 0.02, False,
+                  "a candidate's chance a month of joining per FTE of asking (an assumption: from a "
+                  "join every few years to several a year)"),
 )
 
 
