@@ -4,8 +4,9 @@
 
 Runs `hta-sim calibrate` at its default budget and writes results/calibration/ (report.md,
 particles.csv, generations.csv, predictive.csv, holdout.csv, identifiability.csv, figures, abc.db,
-manifest.json). With --ship, also ships the weighted posterior as src/hta_sim/data/posterior.csv
-(experiments/ship_posterior.py); then rerun what rests on it (README, "Regenerating results").
+manifest.json; the coverage table of experiments/calibration_coverage.py is kept). With --ship,
+also ships the weighted posterior as src/hta_sim/data/posterior.csv (experiments/ship_posterior.py);
+then rerun what rests on it: experiments/interventions.py and `hta-sim compare no-alliance baseline`.
 """
 
 from __future__ import annotations
@@ -28,7 +29,13 @@ def main() -> None:
     ap.add_argument("--ship", action="store_true", help="ship the posterior with the package")
     args = ap.parse_args()
     cal = calibrate(dataclasses.replace(Settings(), seed=args.seed))
-    write(cal, ROOT / "results" / "calibration", force=True)
+    out = ROOT / "results" / "calibration"
+    kept = {p.name: p.read_bytes() for p in out.glob("coverage.*")}  # calibration_coverage.py's
+    for name in kept:
+        (out / name).unlink()
+    write(cal, out, force=True)
+    for name, data in kept.items():
+        (out / name).write_bytes(data)
     print(acceptance(predictive_table(cal.predictive, cal.evidence)).sentence())
     print(f"{cal.simulations} model runs in {cal.seconds:.0f} s")
     if args.ship:

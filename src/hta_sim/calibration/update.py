@@ -135,7 +135,7 @@ class Update:
             lines.append(f"Warning: an effective sample size of {self.ess_after:,.1f}, below "
                          f"{MIN_ESS:.0f} or below {MIN_ESS_SHARE * 100:.0f} % of the one before, makes "
                          "importance reweighting degenerate: run a fresh calibration with these "
-                         "observations.")
+                         "observations as targets (calibration/evidence.py, then hta-sim calibrate).")
         lines += [_line(row) for row in self.predictive.to_dict("records")]
         return "\n".join(lines)
 
