@@ -159,4 +159,6 @@ def test_committed_results_are_known_to_their_command(folder, command):
     info = json.loads((root / "manifest.json").read_text())
     assert written_by(info) == command
     foreign = set(_files(root)) - set(files_of(info))
-    assert foreign <= {"README.md"}  # interventions' reading: its experiment removes it first
+    # interventions' reading, and the calibration's coverage table: their experiments set them aside
+    # before the folder is rewritten (experiments/interventions.py, experiments/calibrate_2018.py)
+    assert foreign <= {"README.md", "coverage.csv", "coverage.md"}

@@ -458,12 +458,18 @@ def _calibrate(args: argparse.Namespace) -> int:
 def _update(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .calibration.update_run import run_update
+    from .calibration.counts import read_observations
+    from .calibration.update import load_particles
+    from .calibration.update_run import particles_path, run_update
     from .outfolder import check_out
+    from .scenario import load
 
+    base = load("baseline")  # every input validated before the output folder or any work
+    obs = read_observations(args.observations, base.time.start, base.time.association, base.time.end)
+    particles = load_particles(particles_path(args.posterior))
     out = Path(args.out or "results/run/update")
     check_out(out, "calibrate", args.force)
-    return run_update(args.observations, args.posterior, args.seed, out, args.force)
+    return run_update(obs, particles, (args.observations, args.posterior), args.seed, out, args.force)
 
 
 if __name__ == "__main__":  # pragma: no cover

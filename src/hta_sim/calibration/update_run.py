@@ -12,11 +12,13 @@ import json
 from importlib import resources
 from pathlib import Path
 
+import pandas as pd
+
 from ..outfolder import write_folder
 from ..provenance import manifest
 from ..scenario import load
-from .counts import read_observations
-from .update import Update, load_particles, update
+from .counts import Observations
+from .update import Update, update
 
 PACKAGED = "posterior.csv"
 
@@ -27,14 +29,13 @@ def particles_path(path: str | Path | None) -> Path:
     return Path(str(resources.files("hta_sim.data").joinpath(PACKAGED)))
 
 
-def run_update(observations: str | Path, posterior: str | Path | None, seed: int, out: Path,
-               force: bool) -> int:
+def run_update(obs: Observations, particles: pd.DataFrame,
+               files: tuple[str | Path, str | Path | None], seed: int, out: Path, force: bool) -> int:
+    """Reweight ``particles`` by ``obs`` and write the result; ``files``: the observations' and the
+    posterior's paths, for the manifest."""
     base = load("baseline")
-    obs = read_observations(observations, base.time.start, base.time.association, base.time.end)
-    particles = load_particles(particles_path(posterior))  # both validated before any run
     result = update(particles, base, obs, seed)
-    write_folder(out, lambda folder: _write(result, folder, seed, observations, posterior),
-                 "calibrate", force)
+    write_folder(out, lambda folder: _write(result, folder, seed, *files), "calibrate", force)
     print(result.describe())
     print(f"wrote {out}/ (particles.csv, predictive.csv, report.md)")
     return 0
