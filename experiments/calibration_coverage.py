@@ -23,11 +23,11 @@ from tqdm.auto import tqdm
 
 from hta_sim.calibration import evidence as ev
 from hta_sim.calibration import space as sp
-from hta_sim.calibration.checks import weighted_quantiles
 from hta_sim.calibration.executor import Runner
 from hta_sim.calibration.sampler import key
 from hta_sim.calibration.smc import Budget, fit
 from hta_sim.calibration.summaries import fit_scenario
+from hta_sim.calibration.update import weighted_quantiles
 from hta_sim.scenario import load
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,7 +54,7 @@ def one(base, truth, j, seed, budget, runner) -> pd.DataFrame:
         f = fit(base, synthetic(stats), seed + j, budget, Path(tmp) / "abc.db", runner, run=3)
     rows = []
     for p in sp.FREE:
-        lo, hi = weighted_quantiles(f.particles[p.name].to_numpy(float), f.weights, (0.05, 0.95))
+        lo, hi = weighted_quantiles(f.particles[p.name].to_numpy(float), f.weights, (0.05, 0.95)).tolist()
         rows.append({"truth": j, "parameter": p.name, "value": truth[p.name], "p05": lo, "p95": hi,
                      "covered": lo <= truth[p.name] <= hi,
                      "width_share": (hi - lo) / (p.high - p.low)})

@@ -58,6 +58,19 @@ def parse_rows(text: str, label: str) -> tuple[list[str], list[tuple[int, Row]]]
     return header, rows
 
 
+def check_columns(header: list[str], required: tuple[str, ...], optional: tuple[str, ...],
+                  label: str, unknown_at: str) -> None:
+    """One line naming what is missing, or the first column that is neither required nor optional
+    (``unknown_at``: where that line says the column is, e.g. the label with its line)."""
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputError(f"{label}: missing column(s) {', '.join(missing)}; needs {', '.join(required)}")
+    unknown = [c for c in header if c not in (*required, *optional)]
+    if unknown:
+        raise InputError(f"{unknown_at}: column {unknown[0]!r} is unknown; columns are "
+                         f"{', '.join((*required, *optional))}")
+
+
 def number(text: str) -> int | float | str:
     """A cell as a whole number, a finite number, or (when neither) the text itself, so that a
     strict schema downstream names the field when the text is not what it takes.

@@ -29,6 +29,7 @@ from .evidence import (
     z_scores,
 )
 from .smc import Fit
+from .update import weighted_quantiles
 
 PINNED, FREE = 0.5, 0.8
 REPRODUCED_Z = 2.0
@@ -95,20 +96,13 @@ def identifiability(f: Fit) -> pd.DataFrame:
         mean = float(w @ x)
         sd = float(np.sqrt(w @ (x - mean) ** 2))
         prior_sd = (p.high - p.low + (1.0 if p.integer else 0.0)) / np.sqrt(12.0)
-        lo, med, hi = weighted_quantiles(x, w, (0.05, 0.5, 0.95))
+        lo, med, hi = weighted_quantiles(x, w, (0.05, 0.5, 0.95)).tolist()
         ratio = sd / prior_sd
         verdict = "pinned down" if ratio < PINNED else ("free" if ratio > FREE else "narrowed")
         rows.append({"parameter": p.name, "prior_low": p.low, "prior_high": p.high,
                      "median": med, "p05": lo, "p95": hi, "mean": mean, "sd": sd,
                      "prior_sd": prior_sd, "sd_ratio": ratio, "verdict": verdict})
     return pd.DataFrame(rows)
-
-
-def weighted_quantiles(x: Array, w: Array, qs: tuple[float, ...]) -> list[float]:
-    order = np.argsort(x)
-    cum = np.cumsum(w[order]) / np.sum(w)
-    ordered = x[order]
-    return [float(ordered[min(int(np.searchsorted(cum, q)), len(x) - 1)]) for q in qs]
 
 
 def generations_note(f: Fit) -> str:

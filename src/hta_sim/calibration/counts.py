@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..calendar import MONTHS_A_YEAR, month_text, parse_month
-from ..csvfile import Row, read_rows
+from ..csvfile import Row, check_columns, read_rows
 from ..errors import InputError
 from ..params import CENSUS_MONTH
 from ..vocabulary import MUNICIPALITIES
@@ -66,7 +66,7 @@ def load_counts(path: str | Path, start: str | None = None, end: str | None = No
     """
     label = f"observations {path}"
     header, rows = read_rows(path, label)
-    _check_header(header, label)
+    check_columns(header, REQUIRED, OPTIONAL, label, f"{label}, line 1")
     if not rows:
         raise InputError(f"{label}: has no rows; give at least one observed count")
     seen: dict[tuple[str, str, str], int] = {}
@@ -82,16 +82,6 @@ def load_counts(path: str | Path, start: str | None = None, end: str | None = No
     table = pd.DataFrame(out, columns=list(COLUMNS))
     table["value"] = table["value"].astype(np.int64)
     return table
-
-
-def _check_header(header: list[str], label: str) -> None:
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise InputError(f"{label}: missing column(s) {', '.join(missing)}; needs {', '.join(REQUIRED)}")
-    unknown = [c for c in header if c not in (*REQUIRED, *OPTIONAL)]
-    if unknown:
-        raise InputError(f"{label}, line 1: column {unknown[0]!r} is unknown; columns are "
-                         f"{', '.join((*REQUIRED, *OPTIONAL))}")
 
 
 def _row(row: Row, where: str, start: str | None, end: str | None) -> dict[str, str | int]:

@@ -13,7 +13,6 @@ from tqdm.auto import tqdm
 
 from ..analysis.posterior import Posterior
 from ..arrays import Array
-from ..errors import InputError
 from ..scenario import Scenario, load
 from . import space as sp
 from .evidence import Evidence
@@ -22,7 +21,6 @@ from .smc import Budget, Fit, fit
 from .summaries import fit_scenario
 
 MIN_BUDGET = 200
-DEFAULT_BUDGET = Budget().simulations
 MAIN, HOLDOUT, PREDICTIVE = 0, 1, 2  # the runs' stream tags (sampler.key)
 
 
@@ -63,26 +61,13 @@ class Calibration:
                 + 2 * len(self.predictive))
 
 
-def check_budget(budget: int) -> int:
-    if not isinstance(budget, int) or isinstance(budget, bool) or budget < MIN_BUDGET:
-        raise InputError(f"field '--budget' = {budget!r}: must be a whole number >= {MIN_BUDGET} "
-                         "(particles the fit evaluates, all generations)")
-    return budget
-
-
 def predictive(base: Scenario, f: Fit, n: int, seed: int, runner: Runner, tag: int) -> Array:
     """(n, K) fresh runs at n posterior draws, on streams of their own."""
     picks = Posterior(f.particles, "the fit", f.weights).resample(n, seed + tag)
-    draws = f.particles.iloc[picks].reset_index(drop=True)
-    changes = [{str(k): (int(v) if sp_integer(str(k)) else float(v)) for k, v in row.items()}
-               for row in draws.to_dict("records")]
+    changes = [sp.changes(x) for x in f.particles[sp.names()].to_numpy(dtype=float)[picks]]
     from .sampler import key
 
     return runner(base, changes, seed, [key(PREDICTIVE + tag, 0, i) for i in range(n)])
-
-
-def sp_integer(name: str) -> bool:
-    return any(f.name == name and f.integer for f in sp.FREE)
 
 
 def calibrate(settings: Settings = Settings(), evidence: Evidence | None = None,

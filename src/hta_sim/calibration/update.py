@@ -56,7 +56,7 @@ from ..recorder import Recorder
 from ..scenario import Scenario, date_problem, flatten
 from ..vocabulary import BODIES, MUNICIPALITIES
 from .counts import HOMELESS, TRAJECTORY, Observations
-from .targets import SCORE_SD
+from .evidence import SCORE_SD
 
 WEIGHT: Final = "weight"
 SCORE_QUANTITY: Final = "pulse_score"  # the evidence table's quantity for a pulse score
