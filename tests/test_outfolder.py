@@ -150,7 +150,8 @@ def test_check_out_names_the_field(tmp_path):
 
 @pytest.mark.parametrize("folder, command", [
     ("baseline", "run"), ("interventions", "compare"), ("calibration", "calibrate"),
-    ("optimise/homes_2027", "optimise"), ("optimise/weighted", "optimise")])
+    ("optimise/homes_2027", "optimise"), ("optimise/weighted", "optimise"),
+    ("engagement", "experiments/engagement_failure.py")])
 def test_committed_results_are_known_to_their_command(folder, command):
     """The experiments regenerate them with force: each older manifest names its command and files."""
     from hta_sim.outfolder import _files, files_of, written_by
@@ -162,3 +163,17 @@ def test_committed_results_are_known_to_their_command(folder, command):
     # interventions' reading, and the calibration's coverage table: their experiments set them aside
     # before the folder is rewritten (experiments/interventions.py, experiments/calibrate_2018.py)
     assert foreign <= {"README.md", "coverage.csv", "coverage.md"}
+
+
+def test_an_experiment_rewrites_its_own_folder_with_force_and_nothing_else_does(tmp_path):
+    """results/engagement is written by its experiment script: the script may replace it, no command may."""
+    def fill(folder: Path) -> None:
+        (folder / "report.md").write_text("x")
+        (folder / "manifest.json").write_text('{"package": "hta-sim"}')
+
+    script = "experiments/engagement_failure.py"
+    write_folder(tmp_path / "out", fill, script)
+    write_folder(tmp_path / "out", fill, script, force=True)
+    assert json.loads((tmp_path / "out" / "manifest.json").read_text())["result"] == script
+    with pytest.raises(InputError, match=r"holds a result of hta-sim experiments/engagement_failure\.py"):
+        check_out(tmp_path / "out", "run", force=True)

@@ -28,6 +28,8 @@ from .errors import InputError
 MANIFEST = "manifest.json"
 STAGING = ".staging-"  # staging folders: .<target>.staging-<pid>-<random>
 COMMANDS = ("run", "compare", "optimise", "calibrate", "sensitivity", "sweep", "forecast")
+#: An experiment script that writes its own folder (results/engagement: experiments/engagement_failure.py).
+EXPERIMENT = re.compile(r"experiments/[a-z0-9_]+\.py")
 #: Files that writers older than the ``files`` record wrote without listing them.
 LEGACY_UNLISTED = {"calibrate": ("report.md",)}
 
@@ -85,7 +87,7 @@ def written_by(info: dict[str, Any]) -> str | None:
     """The command whose result a manifest describes (inferred for manifests older than ``result``)."""
     stated = info.get("result")
     if isinstance(stated, str):
-        return stated if stated in COMMANDS else None
+        return stated if stated in COMMANDS or EXPERIMENT.fullmatch(stated) else None
     if "sweep" in info:
         return "sweep"
     if info.get("analysis") == "optimise":
