@@ -98,6 +98,7 @@ def test_a_weight_column_is_not_a_parameter_and_whole_floats_are_whole(tmp_path)
     (f"{PARAMETER},weight\n0.3,-1\n", "'weight' = '-1'"),
     (f"{PARAMETER},weight\n0.3,heavy\n", "'weight' = 'heavy'"),
     (f"{PARAMETER},weight\n0.3,0\n0.4,0\n", "every weight is 0"),
+    (f"{PARAMETER},weight\n0.3,5e-324\n0.4,5e-324\n", "scale them up"),
     (f"{PARAMETER},weights\n0.3,1\n", "['weights']"),
     ("trust_ladder.start_rung_initiator\n6.5\n", "trust_ladder.start_rung_initiator"),
 ])

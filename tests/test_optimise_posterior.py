@@ -21,7 +21,7 @@ from hta_sim.analysis.optimise import (
     optimise,
     phased_levers,
 )
-from hta_sim.analysis.posterior import Posterior, load_posterior
+from hta_sim.analysis.posterior import SMALLEST_TOTAL, Posterior, load_posterior
 from hta_sim.analysis.replicate_draws import FIXED, clashes, picks, rows
 from hta_sim.cli import main
 from hta_sim.errors import InputError
@@ -78,7 +78,7 @@ def _under_levers(keys) -> bool:
 @given(arrays(float, st.integers(1, 6), elements=st.floats(0.0, 5.0)), st.integers(1, 60),
        st.integers(0, 2**32))
 def test_picks_follow_the_weights_and_the_seed(weights, n, seed):
-    if not np.any(weights > 0):
+    if not weights.sum() >= SMALLEST_TOTAL:  # refused on load (test_weights_too_small_to_resample...)
         weights = np.append(weights, 1.0)
     post = Posterior(pd.DataFrame({"results_lag.weight": np.linspace(0.1, 0.9, len(weights))}), "code",
                      weights)
@@ -88,6 +88,12 @@ def test_picks_follow_the_weights_and_the_seed(weights, n, seed):
     np.testing.assert_array_equal(np.sort(got), post.resample(n, seed))  # the resample, shuffled
     share = np.bincount(got, minlength=len(weights)) / n  # systematic: within one draw of n w
     assert np.all(np.abs(share - weights / weights.sum()) <= 1.0 / n + 1e-12)
+
+
+def test_weights_too_small_to_resample_are_refused():
+    """Weights summing to a subnormal number lose their proportions in resampling: refused."""
+    with pytest.raises(ValueError, match="normal number"):
+        Posterior(pd.DataFrame({"results_lag.weight": [0.2, 0.8]}), "code", np.array([5e-324, 5e-324]))
 
 
 @settings(max_examples=25)

@@ -33,6 +33,9 @@ from ..scenario import Scenario, flatten
 
 PACKAGED = "posterior.csv"
 WEIGHT = "weight"  # the particles' weights: a column of the file, not a scenario parameter
+#: The least the weights may sum to: below it the sum is subnormal, and resampling by it rounds away
+#: the weights' proportions (all-subnormal weights of 5e-324 each drew 1 row in 5, not 1 in 2).
+SMALLEST_TOTAL = float(np.finfo(float).tiny)
 #: The resampling stream's spawn key: beyond any replicate number (int64), so it never is a
 #: replicate's stream (streams.py keys those by (replicate,) and (replicate, stream)).
 RESAMPLE_TAG = 2**63 + 0x5245_5341
@@ -52,8 +55,8 @@ class Posterior:
     def __post_init__(self) -> None:
         w = self.weights
         if w is not None and (w.shape != (len(self.draws),) or not np.all(np.isfinite(w))
-                              or np.any(w < 0) or not np.any(w > 0)):
-            raise ValueError("weights: one finite number >= 0 per draw, at least one > 0")
+                              or np.any(w < 0) or not w.sum() >= SMALLEST_TOTAL):
+            raise ValueError("weights: one finite number >= 0 per draw, summing to a normal number > 0")
 
     def apply(self, scenario: Scenario, replicates: int) -> list[Scenario]:
         """One scenario per replicate, the same rows for every scenario (comparisons stay paired).
@@ -144,6 +147,9 @@ def _validated(header: list[str], rows: list[tuple[int, dict[str, str]]], source
         draws.append(values)
     if weights and not any(w > 0 for w in weights):
         raise InputError(f"{label}: field '{WEIGHT}': every weight is 0; at least one must be > 0")
+    if weights and not sum(weights) >= SMALLEST_TOTAL:
+        raise InputError(f"{label}: field '{WEIGHT}': the weights sum to {sum(weights):g}, below "
+                         f"{SMALLEST_TOTAL:g}; scale them up (only their proportions matter)")
     params = [c for c in header if c != WEIGHT]
     return Posterior(pd.DataFrame(draws, columns=params), source,
                      np.asarray(weights, float) if weights else None, sha256,
