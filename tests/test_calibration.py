@@ -264,3 +264,19 @@ def test_bad_input_one_line_exit_2_nothing_written(tmp_path, case):
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and field in err and "Traceback" not in err
     assert not (tmp_path / "cal").exists()
+
+
+def test_a_dask_scheduler_gives_the_same_bits_as_this_process():
+    """Chunks sent to a Dask cluster (sweep.executors.Dask) come back in the batch's order."""
+    from hta_sim.sweep.executors import Dask
+
+    base = summaries.fit_scenario(load("baseline"))
+    changes = [{"engagement.base": 0.3 + 0.004 * i} for i in range(128)]
+    keys = list(range(1000, 1128))
+    cluster = Dask(local_workers=2)
+    try:
+        with Runner(scheduler=cluster.address) as remote, Runner(1) as here:
+            assert remote.workers == 2
+            assert np.array_equal(remote(base, changes, 5, keys), here(base, changes, 5, keys))
+    finally:
+        cluster.close()
