@@ -62,7 +62,7 @@ def test_without_turnover_engagement_is_higher_and_the_runs_spread_less():
     assert at_date(on, "partners_joined", "2027-12").mean() > 0  # "candidates join"
 
 
-def test_the_development_pool_brings_more_homes():
+def test_the_development_pool_houses_more_young_people():
     # The schema has the pool lever, so the lesson must be offered: a guard that skipped when the
     # lever was missing could no longer be false, and would have hidden the lesson's loss.
     assert pool_available(BY_KEY["pool"].preset) and BY_KEY["pool"].available

@@ -159,3 +159,29 @@ def test_dashboard_views_legends_cover_no_median():
                    for ax in radar.fig.axes)
     assert not left.overlaps(right)  # the board's names clear of the AB's
     assert min(t.get_fontsize() for ax in radar.fig.axes for t in ax.get_xticklabels()) >= 7
+
+
+def test_dashboard_homes_view_shows_the_national_count_and_whole_young_people_housed_by_type():
+    from hta_sim.dashboard import plots, views
+    from hta_sim.dashboard.lessons import BY_KEY
+    from hta_sim.dashboard.runs import TeachingModel
+    from hta_sim.vocabulary import HOMELESS_STATES, SOLUTIONS, YOUTH_STATES
+
+    lesson = BY_KEY["dip"]
+    model = TeachingModel(lesson.settings())
+    for _ in range(40):
+        model.step()
+    pic = views.build(plots.Homes, model)
+    live = plots.Live.of(model, views.ensemble(model.settings).dates)
+    pic.show(live)
+    ax = pic.fig.axes[0]
+    assert np.array_equal(pic.line.get_ydata(), live.columns["homeless_youth"])
+    homeless = [YOUTH_STATES.index(s) for s in HOMELESS_STATES]
+    assert live.columns["homeless_youth"][-1] == model.state.youth[0, homeless].sum()  # not the housed
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "national count 2017: 2,292" in labels and "path to none by Dec 2027" in labels
+    title = pic.title.get_text()
+    assert f"{int(live.columns['homeless_youth'][-1]):,} now" in title
+    for kind in SOLUTIONS:
+        assert f"{kind.replace('_', ' ')} {int(live.columns[f'housed_{kind}'][-1]):,}" in title
+    assert "." not in title  # whole young people only

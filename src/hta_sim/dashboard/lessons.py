@@ -23,8 +23,9 @@ class Lesson:
     changes: dict[str, Any] = field(default_factory=dict)  # what the lesson loads
     contrast: dict[str, Any] = field(default_factory=dict)  # the switch the text asks to flip
     needs_pool: bool = False
-    #: If set, the homes and pipeline views draw the contrast's band too, under this label: for a
-    #: lesson whose text asks the class to watch the run against the settings without the change.
+    #: If set, the homes (the homeless count) and pipeline views draw the contrast's band too, under
+    #: this label: for a lesson whose text asks the class to watch the run against the settings
+    #: without the change.
     contrast_label: str = ""
 
     def settings(self, seed: int = 2018) -> Settings:
@@ -77,9 +78,10 @@ LESSONS: tuple[Lesson, ...] = (
         "pool", "The development pool",
         "The evaluation recommends a small development pool, funded by foundations and run by the "
         "alliance, that invites partners' own proposals: from initiator to host.\n\n"
-        "**Watch** homes and the initiatives pipeline after the pool starts, against the purple band "
-        "and dash-dotted median of the same settings without it.\n\n"
-        "**Then** switch the pool off: with it, more homes are created by 2027.",
+        "**Watch** the homeless count and the initiatives pipeline after the pool starts, against the "
+        "purple band and dash-dotted median of the same settings without it.\n\n"
+        "**Then** switch the pool off: with it, more young people are housed through the alliance's "
+        "solutions by 2027.",
         preset=_pool_preset(),
         changes={POOL["enabled"]: True, POOL["start"]: "2019-01"},
         contrast={POOL["enabled"]: False},

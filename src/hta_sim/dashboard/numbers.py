@@ -51,7 +51,13 @@ def other_money(traj: pd.DataFrame) -> pd.Series:
 
 
 def homes_2027(traj: pd.DataFrame) -> float:
+    """Young people housed through the solutions by December 2027 (entries), median."""
     return float(at_date(traj, "homes_created", "2027-12").median())
+
+
+def homeless_2027(traj: pd.DataFrame) -> float:
+    """The national count in February 2027 (the count's own month), median."""
+    return float(at_date(traj, "homeless_youth", "2027-02").median())
 
 
 @dataclass(frozen=True)
@@ -78,8 +84,11 @@ QUOTES: tuple[Quote, ...] = (
           lambda t: float(other_money(t).median()), ",.1f"),
     Quote("crowding_out", "mean engagement, all partners and months",
           lambda t: float(t["engagement_mean"].mean()), ".3f"),
-    Quote("pool", "homes created by Dec 2027 (median)", homes_2027, ",.0f"),
-    Quote("funding_ends", "homes created by Dec 2027 (median)", homes_2027, ",.0f"),
+    Quote("pool", "young people housed through the solutions by Dec 2027 (median)", homes_2027, ",.0f"),
+    Quote("funding_ends", "young people housed through the solutions by Dec 2027 (median)", homes_2027,
+          ",.0f"),
+    Quote("pool", "homeless young people, February 2027 (median)", homeless_2027, ",.0f"),
+    Quote("funding_ends", "homeless young people, February 2027 (median)", homeless_2027, ",.0f"),
     Quote("funding_ends", "coordination over 2022-27 (mean)",
           lambda t: float(monthly(t, "coordination", "2022-01", "2027-12").mean()), ".3f"),
     Quote("funding_ends", "mean engagement over 2022-27",

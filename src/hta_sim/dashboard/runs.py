@@ -79,7 +79,7 @@ class Ensemble:
         return self.bands[column]
 
 
-BANDED = ("engagement_board", "engagement_ab", "engagement_mean", "homes_created",
+BANDED = ("engagement_board", "engagement_ab", "engagement_mean", "homeless_youth",
           "initiatives_under_way", "secretariat_staff")
 
 
@@ -96,7 +96,8 @@ def _ensemble(key: EnsembleKey) -> Ensemble:
 
 
 #: Columns the "Numbers now" table reads, per month: precomputed here, not per frame.
-NUMBERED = ("engagement_board", "engagement_ab", "homes_created", "initiatives_under_way",
+NUMBERED = ("engagement_board", "engagement_ab", "homeless_youth", "homes_created",
+            "initiatives_under_way",
             "secretariat_staff", "coordination", "active_partners", "key_person_changes", "dominance",
             "other_money")
 SUMMED = ("other_money",)

@@ -14,7 +14,6 @@ from typing import Any
 import solara
 from mesa.visualization.utils import update_counter
 
-from ..vocabulary import HOMES_GOAL
 from . import plots
 from .runs import Ensemble, TeachingModel, ensemble
 
@@ -61,7 +60,8 @@ def _derived(columns: Any) -> dict[str, Any]:
 NUMBERS = (
     ("engagement, board", "engagement_board", ".2f", False, 1.0),
     ("engagement, AB", "engagement_ab", ".2f", False, 1.0),
-    (f"homes created (goal {HOMES_GOAL:,} by 2027)", "homes_created", ",.0f", False, 1.0),
+    ("homeless young people (the goal: none by 2027)", "homeless_youth", ",.0f", False, 1.0),
+    ("young people housed through the solutions so far", "homes_created", ",.0f", False, 1.0),
     ("initiatives under way", "initiatives_under_way", ".0f", False, 1.0),
     ("secretariat's paid staff (FTE)", "secretariat_staff", ".1f", False, 1.0),
     ("network kept going by the secretariat (%)", "coordination", ".0f", False, 100.0),
