@@ -1,10 +1,10 @@
 """Regenerate the committed mix searches: the default budget, one folder per objective.
 
-    python experiments/optimise.py [--seed 2018] [--objective homes_2027 ...] [--no-floor]
+    python experiments/optimise.py [--seed 2018] [--objective fewer_homeless_2027 ...] [--no-floor]
 
 Writes results/optimise/<objective>/ (the same as `hta-sim optimise --objective <objective> --seed 2018
 --fixed-parameters --out results/optimise/<objective>`: parameters fixed at the baseline's) and, as a
-check on the homes search, results/optimise/homes_2027_min_share_0.1/ (every effort keeps at least
+check on the homes search, results/optimise/fewer_homeless_2027_min_share_0.1/ (every effort keeps at least
 10 % of the staff); prints each search's in- and out-of-sample objective.
 """
 
@@ -26,7 +26,7 @@ def main() -> None:
     args = ap.parse_args()
     runs = [(objective, objective, 0.0) for objective in args.objective]
     if not args.no_floor:
-        runs.append(("homes_2027_min_share_0.1", "homes_2027", 0.1))
+        runs.append(("fewer_homeless_2027_min_share_0.1", "fewer_homeless_2027", 0.1))
     for folder, objective, floor in runs:
         report = optimise("baseline", Settings(objective=objective, seed=args.seed, min_share=floor),
                           out=ROOT / "results" / "optimise" / folder, progress=True,

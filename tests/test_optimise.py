@@ -79,26 +79,26 @@ def test_capacity_keeps_the_floor_and_the_staff(x, floor):
 
 
 def test_weighted_objective_puts_outcomes_on_their_scales():
-    obj = Objective("weighted", {"homes_2027": 0.5, "engagement_2021": 0.5}, "mean")
-    value = obj.per_replicate({"homes_2027": np.array([2300.0, 0.0]),
+    obj = Objective("weighted", {"fewer_homeless_2027": 0.5, "engagement_2021": 0.5}, "mean")
+    value = obj.per_replicate({"fewer_homeless_2027": np.array([2292.0, 0.0]),  # the 2017 count
                                "engagement_2021": np.array([1.0, 0.5])})
     np.testing.assert_allclose(value, [1.0, 0.25])
-    assert Settings(objective="weighted", weights={"homes_2027": 3}).resolved_weights() == {
-        "homes_2027": 1.0, "engagement_2021": 0.0}
+    assert Settings(objective="weighted", weights={"fewer_homeless_2027": 3}).resolved_weights() == {
+        "fewer_homeless_2027": 1.0, "engagement_2021": 0.0}
 
 
 def test_parse_weights():
-    assert parse_weights("homes_2027=0.7, engagement_2021=0.3") == {"homes_2027": 0.7,
-                                                                    "engagement_2021": 0.3}
-    for bad in ("homes_2027", "homes_2027=x", "nope=1", "homes_2027=-1", "homes_2027=0",
-                "homes_2027=1,homes_2027=2", ""):
+    assert parse_weights("fewer_homeless_2027=0.7, engagement_2021=0.3") == {
+        "fewer_homeless_2027": 0.7, "engagement_2021": 0.3}
+    f = "fewer_homeless_2027"
+    for bad in (f, f"{f}=x", "nope=1", f"{f}=-1", f"{f}=0", f"{f}=1,{f}=2", "homes_2027=1", ""):
         with pytest.raises(InputError, match="--weights"):
             parse_weights(bad)
 
 
 def test_paired_difference_of_identical_arms_is_zero():
     v = np.random.default_rng(1).normal(size=50)
-    obj = Objective("homes_2027", {"homes_2027": 1.0}, "median")
+    obj = Objective("fewer_homeless_2027", {"fewer_homeless_2027": 1.0}, "median")
     got = paired(v, v.copy(), obj, np.random.default_rng(2))
     assert got == {"diff": 0.0, "diff_lo95": 0.0, "diff_hi95": 0.0, "p_beats": 0.0}
     better = paired(v + 1.0, v, obj, np.random.default_rng(2))
@@ -112,10 +112,21 @@ def test_bench_gives_every_arm_the_same_replicates():
     base = hta_sim.load("baseline")
     bench = Bench(5, np.array([2, 7, 9]), Window.of(base), [base] * 3)
     got = bench.run([{}, {}, {"secretariat.policy": "phased"}])
-    np.testing.assert_array_equal(got["homes_2027"][0], got["homes_2027"][1])
-    assert not np.array_equal(got["homes_2027"][0], got["homes_2027"][2])  # the mix matters
+    for outcome in ("fewer_homeless_2027", "homes_2027"):
+        np.testing.assert_array_equal(got[outcome][0], got[outcome][1])
+        assert not np.array_equal(got[outcome][0], got[outcome][2])  # the mix matters
     alone = Bench(5, np.array([7]), Window.of(base), [base]).run([{}])
-    assert alone["homes_2027"][0, 0] == got["homes_2027"][0, 1]  # batch composition does not
+    assert alone["fewer_homeless_2027"][0, 0] == got["fewer_homeless_2027"][0, 1]  # nor the batch
+
+
+def test_the_homes_objective_is_the_fall_in_the_national_count():
+    """The run's own February 2017 count minus its February 2027 count, whole young people."""
+    base = hta_sim.load("baseline")
+    got = Bench(5, np.array([3]), Window.of(base), [base]).run([{}])
+    traj = hta_sim.simulate(base, replicates=4, seed=5).trajectories
+    run = traj[traj["replicate"] == 3].set_index("date")["homeless_youth"]
+    assert got["fewer_homeless_2027"][0, 0] == run[np.datetime64("2017-02-01")] - \
+        run[np.datetime64("2027-02-01")]
 
 
 # --- the search ---------------------------------------------------------------------------------------------
@@ -215,9 +226,9 @@ BAD = {
     "objective": (["--objective", "dip"], "--objective"),
     "budget too small": (["--budget", "9"], "--budget"),
     "budget not a number": (["--budget", "lots"], "--budget"),
-    "weights without weighted": (["--weights", "homes_2027=1"], "--weights"),
+    "weights without weighted": (["--weights", "fewer_homeless_2027=1"], "--weights"),
     "weights unknown outcome": (["--objective", "weighted", "--weights", "dip=1"], "--weights"),
-    "weights negative": (["--objective", "weighted", "--weights", "homes_2027=-1"], "--weights"),
+    "weights negative": (["--objective", "weighted", "--weights", "fewer_homeless_2027=-1"], "--weights"),
     "one replicate": (["--replicates", "1"], "--replicates"),
     "one holdout replicate": (["--holdout", "1"], "--holdout"),
     "population": (["--population", "4"], "--population"),
@@ -255,7 +266,7 @@ def test_out_folder_that_is_not_a_result_is_refused(tmp_path, capsys):
 
 def test_a_user_sees_one_line(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "hta_sim.cli", "optimise", "--objective", "weighted",
-                           "--weights", "homes_2027=abc", "--out", "res"], capture_output=True, text=True,
-                          cwd=tmp_path, timeout=120)
+                           "--weights", "fewer_homeless_2027=abc", "--out", "res"], capture_output=True,
+                          text=True, cwd=tmp_path, timeout=120)
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
     assert "--weights" in proc.stderr and not (tmp_path / "res").exists()

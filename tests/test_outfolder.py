@@ -111,7 +111,7 @@ def test_quick_defaults_never_point_at_a_committed_result(tmp_path, monkeypatch)
 
     monkeypatch.setattr(opt, "optimise", fake)
     assert main(["optimise", "--quick"]) == 2
-    assert seen == [Path("results/quick/optimise/homes_2027")]
+    assert seen == [Path("results/quick/optimise/fewer_homeless_2027")]
 
 
 def test_a_killed_save_leaves_a_staging_folder_the_next_save_removes(tmp_path):
@@ -150,7 +150,7 @@ def test_check_out_names_the_field(tmp_path):
 
 @pytest.mark.parametrize("folder, command", [
     ("baseline", "run"), ("interventions", "compare"), ("calibration", "calibrate"),
-    ("optimise/homes_2027", "optimise"), ("optimise/weighted", "optimise"),
+    ("optimise/fewer_homeless_2027", "optimise"), ("optimise/weighted", "optimise"),
     ("engagement", "experiments/engagement_failure.py")])
 def test_committed_results_are_known_to_their_command(folder, command):
     """The experiments regenerate them with force: each older manifest names its command and files."""

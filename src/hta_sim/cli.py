@@ -163,9 +163,9 @@ def _optimise_parser(sub: Subparsers) -> None:
 
     opt = sub.add_parser("optimise", help="search the secretariat's tactical mix per phase for an "
                          "objective, and check the winner on fresh replicates")
-    opt.add_argument("--objective", choices=OBJECTIVES, default="homes_2027")
+    opt.add_argument("--objective", choices=OBJECTIVES, default="fewer_homeless_2027")
     opt.add_argument("--weights", default=None,
-                     help="for --objective weighted: homes_2027=W,engagement_2021=W (default equal)")
+                     help="for --objective weighted: fewer_homeless_2027=W,engagement_2021=W (default equal)")
     opt.add_argument("--statistic", choices=STATISTICS, default="mean",
                      help="summary of the objective over replicates that the search maximises")
     opt.add_argument("--budget", type=_positive, default=None, help="candidate mixes evaluated, at most")

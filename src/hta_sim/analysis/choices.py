@@ -1,4 +1,4 @@
 """Names the command line offers before any heavy module is imported."""
 
-OBJECTIVES = ("homes_2027", "engagement_2021", "weighted")
+OBJECTIVES = ("fewer_homeless_2027", "engagement_2021", "weighted")
 STATISTICS = ("mean", "median")

@@ -2,7 +2,8 @@
 
 Under the ``phased`` policy the secretariat splits its fixed staff by one mix per dominant phase
 (building, piloting, scaling; seed §4, §6). This module searches those three mixes for an objective:
-homes created by December 2027, partner engagement in 2021, or a weighted mix of the two.
+the fall in the national count of homeless young people from February 2017 to February 2027 (the
+goal: none by 2027), partner engagement in 2021, or a weighted mix of the two.
 
 * Capacity: a candidate is a point of [0, 1]^15 that decodes into three mixes (``simplex``), so every
   candidate splits exactly the secretariat's staff, never more, and the search needs no penalty.
@@ -42,19 +43,23 @@ from ..arrays import Array, Codes
 from ..calendar import parse_month
 from ..errors import InputError
 from ..outfolder import check_out, write_folder
+from ..params import CENSUS_MONTH
 from ..provenance import manifest
 from ..recorder import Recorder
 from ..scenario import Scenario, load, preset_names
-from ..vocabulary import EFFORTS, HOMES_GOAL, PHASES
+from ..vocabulary import EFFORTS, PHASES
+from ..world import evidence
 from . import simplex
 from .choices import OBJECTIVES, STATISTICS
 from .posterior import Posterior
 from .replicate_draws import clashes, described, picks, rows
 
-OUTCOMES = ("homes_2027", "engagement_2021")
-#: What one unit of each outcome is worth in a weighted objective: homes against the goal, engagement
-#: on its own 0-1 scale, so that both are shares of what is possible.
-SCALE = {"homes_2027": float(HOMES_GOAL), "engagement_2021": 1.0}
+OUTCOMES = ("fewer_homeless_2027", "engagement_2021")
+#: What one unit of each outcome is worth in a weighted objective: the fall in the count against the
+#: whole 2017 count (a fall to none is the goal), engagement on its own 0-1 scale, so that both are
+#: shares of what is possible.
+COUNT_FROM, COUNT_TO = 2017, 2027  # the national counts the fall runs between (February, week 6)
+SCALE = {"fewer_homeless_2027": float(evidence.counts().year(COUNT_FROM).sum()), "engagement_2021": 1.0}
 HOMES_BY = "2027-12"
 ENGAGEMENT_YEAR = 2021
 ARMS = ("baseline_fixed", "baseline_phased", "optimised")
@@ -82,7 +87,7 @@ BASELINE_LEVERS: dict[str, dict[str, Any]] = {"baseline_fixed": {"secretariat.po
 class Settings:
     """What to optimise and how hard; ``validate`` refuses bad values with one line."""
 
-    objective: str = "homes_2027"
+    objective: str = "fewer_homeless_2027"
     weights: Mapping[str, float] | None = None
     statistic: str = "mean"
     budget: int = 1200  # candidate mixes evaluated (rounded down to whole generations)
@@ -153,7 +158,7 @@ def _check_weights(weights: Mapping[str, float]) -> None:
 
 
 def parse_weights(text: str) -> dict[str, float]:
-    """'homes_2027=0.7,engagement_2021=0.3' -> a dict; bad text gets one line."""
+    """'fewer_homeless_2027=0.7,engagement_2021=0.3' -> a dict; bad text gets one line."""
     out: dict[str, float] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         key, eq, value = part.partition("=")
@@ -194,8 +199,8 @@ class Objective:
 
     def per_replicate_label(self) -> str:
         """What one replicate's value is."""
-        if self.name == "homes_2027":
-            return "homes created by Dec 2027"
+        if self.name == "fewer_homeless_2027":
+            return f"fall in the homeless count, Feb {COUNT_FROM} to Feb {COUNT_TO}"
         if self.name == "engagement_2021":
             return "partner engagement, mean over 2021"
         return " + ".join(f"{w:.2g} x {k}/{SCALE[k]:g}" for k, w in self.weights.items() if w)
@@ -209,20 +214,24 @@ class Objective:
 
 @dataclass(frozen=True)
 class Window:
-    """Where the outcomes sit on a scenario's calendar: steps of Dec 2027 and of 2021's months."""
+    """Where the outcomes sit on a scenario's calendar: steps of Dec 2027, of the two counts and of
+    2021's months."""
 
     homes_step: int
     engagement_steps: slice
+    count_steps: tuple[int, int]  # February 2017 and February 2027
 
     @classmethod
     def of(cls, scenario: Scenario) -> Window:
         start, end = parse_month(scenario.time.start), parse_month(scenario.time.end)
         first, homes = parse_month(f"{ENGAGEMENT_YEAR}-01"), parse_month(HOMES_BY)
-        if start > first or end < homes:
+        counted = tuple(parse_month(f"{y}-{CENSUS_MONTH + 1:02d}") for y in (COUNT_FROM, COUNT_TO))
+        if start > min(first, counted[0]) or end < homes:
             raise InputError(f"scenario field 'time' = {scenario.time.start}..{scenario.time.end}: the "
-                             f"optimiser's outcomes need a run from {ENGAGEMENT_YEAR}-01 or earlier to "
-                             f"{HOMES_BY} or later")
-        return cls(homes - start, slice(first - start, first - start + 12))
+                             f"optimiser's outcomes need a run from {COUNT_FROM}-{CENSUS_MONTH + 1:02d} "
+                             f"or earlier to {HOMES_BY} or later")
+        return cls(homes - start, slice(first - start, first - start + 12),
+                   (counted[0] - start, counted[1] - start))
 
 
 def outcomes_of(recorders: Sequence[Recorder], window: Window) -> dict[str, Array]:
@@ -236,7 +245,12 @@ def outcomes_of(recorders: Sequence[Recorder], window: Window) -> dict[str, Arra
         """Share of each replicate's months that phase k dominated (k bound now, not at call)."""
         return lambda c: np.mean(c == k, axis=1)
 
-    out = {"homes_2027": column("homes_created", lambda c: c[:, window.homes_step]),
+    # homes_2027 is reported, never optimised: an entry into a solution's place counts a young person
+    # who later returns to homelessness, or who would have found a home anyway.
+    before, after = window.count_steps
+    out = {"fewer_homeless_2027": column("homeless_youth",
+                                         lambda c: (c[:, before] - c[:, after]).astype(float)),
+           "homes_2027": column("homes_created", lambda c: c[:, window.homes_step]),
            "engagement_2021": column("engagement_mean", lambda c: c[:, window.engagement_steps].mean(1))}
     for k, phase in enumerate(PHASES):
         out[f"months_{phase}"] = column("phase", months_in(k))
@@ -438,7 +452,7 @@ class Report:
     settings: Settings
     objective: Objective
     search: Search
-    outcomes: pd.DataFrame  # sample, arm, replicate, homes_2027, engagement_2021, objective
+    outcomes: pd.DataFrame  # sample, arm, replicate, outcomes_of's outcomes, objective
     summary: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
 
@@ -573,7 +587,9 @@ def optimise(scenario: str | Path | Scenario = "baseline", settings: Settings | 
     source = None if isinstance(scenario, Scenario) else str(scenario)
     report = Report(sc, source, settings, objective, found, pd.concat(frames, ignore_index=True),
                     summary_table(values, objective, settings.seed),
-                    {"outcomes": {"homes_2027": f"homes_created at {HOMES_BY}",
+                    {"outcomes": {"fewer_homeless_2027": f"homeless_youth in February {COUNT_FROM} minus "
+                                                         f"in February {COUNT_TO}",
+                                  "homes_2027": f"homes_created at {HOMES_BY} (reported, not optimised)",
                                   "engagement_2021": f"engagement_mean averaged over {ENGAGEMENT_YEAR}"},
                      "parameter_uncertainty": described(posterior, R + H, settings.seed)})
     if out is not None:
