@@ -63,10 +63,12 @@ def main() -> None:
     args = ap.parse_args()
     base = hta_sim.load("baseline")
     short = fit_scenario(base)
-    fitted = [n for n in _preset_fields()
-              if not sp.FREE[sp.names().index(n)].integer and n not in args.hold]
-    x0 = np.array([float(sp.read(base)[sp.names().index(n)]) for n in fitted])
-    bounds = [(sp.FREE[sp.names().index(n)].low, sp.FREE[sp.names().index(n)].high) for n in fitted]
+    free = {f.name: f for f in sp.FREE}
+    stated = [name for name, _ in _preset_lines() if name in free]
+    fitted = [n for n in stated if not free[n].integer and n not in args.hold]
+    now = dict(zip(sp.names(), sp.read(base), strict=True))
+    x0 = np.array([now[n] for n in fitted])
+    bounds = [(free[n].low, free[n].high) for n in fitted]
     ev, observed = Evidence(), observed_scores()
     others = np.array([i >= PULSE for i in range(len(NAMES))])
     keys = list(range(args.runs))
@@ -92,27 +94,22 @@ def main() -> None:
         _ship(values)
 
 
-def _preset_fields() -> list[str]:
-    """The fitted parameters the preset states, as dotted names."""
+def _preset_lines() -> list[tuple[str | None, str]]:
+    """Each line of the preset, with the dotted name of the value it states (None for others)."""
     section, out = "", []
     for line in PRESET.read_text().splitlines():
         if m := re.fullmatch(r"\[(\w+)\]", line.strip()):
             section = m.group(1)
-        elif m := re.fullmatch(r"(\w+) = [-0-9.]+", line.strip()):
-            out.append(f"{section}.{m.group(1)}")
-    return [n for n in out if n in sp.names()]
+        m = re.fullmatch(r"(\w+) = [-0-9.]+", line.strip())
+        out.append((f"{section}.{m.group(1)}" if m else None, line))
+    return out
 
 
 def _ship(values: dict[str, float]) -> None:
-    text, section = [], ""
-    for line in PRESET.read_text().splitlines():
-        if m := re.fullmatch(r"\[(\w+)\]", line.strip()):
-            section = m.group(1)
-        elif (m := re.fullmatch(r"(\w+) = [-0-9.]+", line.strip())) and f"{section}.{m.group(1)}" in values:
-            text.append(f"{m.group(1)} = {values[f'{section}.{m.group(1)}']}")
-            continue
-        text.append(line)
-    PRESET.write_text("\n".join(text) + "\n")
+    """Write ``values`` over the preset's own lines for them; comments and the rest stay."""
+    lines = [f"{name.rsplit('.', 1)[1]} = {values[name]}" if name in values else line
+             for name, line in _preset_lines()]
+    PRESET.write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
