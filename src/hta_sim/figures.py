@@ -144,7 +144,7 @@ def homes(traj: pd.DataFrame, ax: Axes | None = None, without: pd.DataFrame | No
     if without is not None:
         w = band(without[without["date"].dt.month == CENSUS_MONTH + 1], "homeless_youth")
         ax.plot(w.index, w["median"], color="#c62828", lw=1.5, ls="--", label="without the alliance")
-    counted, count = np.datetime64("2017-02-01"), int(evidence.counts().year(2017).sum())
+    counted, count = np.datetime64(f"{evidence.GOAL_YEAR}-02-01"), evidence.goal_count()
     ax.plot([counted], [count], "ks", ms=6, label=f"national count 2017: {count:,}")
     ax.plot([counted, GOAL_DATE], [count, 0], color="grey", ls=":",
             label="straight path to none homeless by Dec 2027")

@@ -46,7 +46,7 @@ def homeless(table: pd.DataFrame) -> Figure:
     fig, ax = plt.subplots(figsize=(9, 4.8))
     for path, colour in PATH_COLOURS.items():
         bands(ax, table, f"homeless_young_people_{path}", colour, f"if {PATH_WORDS[path]} ({path})")
-    count = int(evidence.counts().year(2017).sum())
+    count = evidence.goal_count()
     ax.plot([COUNT_DATE], [count], "ks", ms=6, label=f"national count 2017: {count:,}")
     ax.plot([GOAL_DATE], [0], "k*", ms=11, label="the goal: none homeless by Dec 2027")
     ax.set_ylim(bottom=0)

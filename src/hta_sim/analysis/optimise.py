@@ -58,8 +58,8 @@ OUTCOMES = ("fewer_homeless_2027", "engagement_2021")
 #: What one unit of each outcome is worth in a weighted objective: the fall in the count against the
 #: whole 2017 count (a fall to none is the goal), engagement on its own 0-1 scale, so that both are
 #: shares of what is possible.
-COUNT_FROM, COUNT_TO = 2017, 2027  # the national counts the fall runs between (February, week 6)
-SCALE = {"fewer_homeless_2027": float(evidence.counts().year(COUNT_FROM).sum()), "engagement_2021": 1.0}
+COUNT_FROM, COUNT_TO = evidence.GOAL_YEAR, 2027  # the national counts the fall runs between (week 6)
+SCALE = {"fewer_homeless_2027": float(evidence.goal_count()), "engagement_2021": 1.0}
 HOMES_BY = "2027-12"
 ENGAGEMENT_YEAR = 2021
 ARMS = ("baseline_fixed", "baseline_phased", "optimised")

@@ -33,7 +33,6 @@ STAGE_COLOURS = {"idea": "#c8e6c9", "pilot": "#81c784", "running": "#43a047", "s
 GOAL_DATE = np.datetime64("2027-12-01")  # the goal is "by 2027": the path reaches its last month
 MONTH = np.timedelta64(31, "D")
 CONTRAST_COLOUR = "#7b1fa2"
-COUNT_YEAR = 2017  # the last national count before the evaluation (shared/data/homelessness.md)
 
 
 @dataclass(frozen=True)
@@ -168,7 +167,7 @@ class Homes(View):
         super().__init__(figure(left=0.15, right=0.95, bottom=0.12))
         ax = self.fig.add_subplot()
         b = ens.band("homeless_youth")
-        counted = int(evidence.counts().year(COUNT_YEAR).sum())
+        counted = evidence.goal_count()
         top = max(counted, float(np.nanmax(b.hi)))
         self.now = _timeline(self, ax, ens, top * 0.03)
         if contrast is not None:
@@ -180,8 +179,8 @@ class Homes(View):
         ax.fill_between(ens.dates, b.lo, b.hi, color="#1565c0", alpha=0.2, lw=0, label="90 % of runs")
         ax.plot(ens.dates, b.median, color="#1565c0", lw=0.8, ls="--", label="median of runs", gid="median")
         self.line = self.live(ax.plot([], [], color="#0d47a1", lw=2.2, label="this run")[0])
-        when = np.datetime64(f"{COUNT_YEAR}-02-01")
-        ax.plot([when], [counted], "ks", ms=5, label=f"national count {COUNT_YEAR}: {counted:,}")
+        when = np.datetime64(f"{evidence.GOAL_YEAR}-02-01")
+        ax.plot([when], [counted], "ks", ms=5, label=f"national count {evidence.GOAL_YEAR}: {counted:,}")
         ax.plot([when, GOAL_DATE], [counted, 0], color="grey", ls=":", label="path to none by Dec 2027")
         ax.set_ylim(0, top * 1.08)
         ax.set_ylabel("homeless young people aged 18-29")

@@ -14,7 +14,7 @@ from ..state import State
 from ..world import evidence, population
 
 #: The goal's yardstick: the 2017 national count of homeless 18-29-year-olds (week 6).
-GOAL_COUNT = float(evidence.counts().year(2017).sum())
+GOAL_COUNT = float(evidence.goal_count())
 
 
 def still_open(s: State) -> Array:

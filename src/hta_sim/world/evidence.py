@@ -47,6 +47,15 @@ def counts() -> Counts:
     return Counts(years=tuple(c["years"]), by_band=by_band)
 
 
+#: The last national count before the evaluation: the count the goal (none homeless by 2027) starts from.
+GOAL_YEAR = 2017
+
+
+def goal_count() -> int:
+    """The GOAL_YEAR national count of homeless 18-29-year-olds (week 6): 2,292."""
+    return int(counts().year(GOAL_YEAR).sum())
+
+
 def municipality_shares() -> Array:
     """Each municipality's share of the national 18-29 count: the mean of its 2015 and 2017 shares.
 
