@@ -63,8 +63,8 @@ LESSONS: tuple[Lesson, ...] = (
         "three, further from the secretariat.\n\n"
         "**Watch** the AB (orange) stay below the board (blue) in every month of 2018-19, and the "
         "radar: the AB's scores are lower, as in the seed's 2018 pulse.\n\n"
-        "**Then** switch off `board_ab_split`: the two bodies move together (the gap shrinks to a "
-        "third of its size or less).",
+        "**Then** switch off `board_ab_split`: the two bodies move together (the gap shrinks to "
+        "under half its size; what stays is who sits on each body).",
         contrast={"mechanisms.board_ab_split": False}),
     Lesson(
         "crowding_out", "Crowding-out",
