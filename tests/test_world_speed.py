@@ -284,3 +284,30 @@ def test_the_world_before_the_alliance_is_remembered_exactly():
     hta_sim.simulate(hta_sim.load("baseline").with_changes({"world.exit_new": 0.2}), 3, 5)
     assert len(world.PREHISTORY) == 2  # another world is run, not read
     assert not fresh.trajectories.equals(cold.trajectories)
+
+
+@pytest.mark.parametrize("world_change", [{}, {"world.exit_new": [0.05, 0.2, 0.05]}])
+def test_rows_that_share_a_world_run_its_months_once_with_the_same_bits(monkeypatch, world_change):
+    """Shared draws (common random numbers): the distinct rows' months, copied, are every row's own;
+    rows that differ in a world parameter are distinct worlds."""
+    import hta_sim
+    from hta_sim import engine, world
+    from hta_sim.params import compile_columns
+
+    base = hta_sim.load("baseline")
+    roster = engine.roster_of(base)
+    values = {"engagement.base": [0.4, 0.5, 0.6], **world_change}
+    per_run = {name: [v for v in vals for _ in range(2)] for name, vals in values.items()}
+    layout, p = compile_columns(base, roster, 6, per_run)
+    draws = streams.draw(4, np.arange(2), layout.steps, base.initiatives.slots, roster.slots,
+                         world_cells=world.population.CELLS).shared(np.tile(np.arange(2), 3))
+    world.PREHISTORY.clear()
+    once = engine.begin(roster, layout, p, draws, 6, base.initiatives.slots)
+    assert len(world.PREHISTORY) == 1  # the distinct rows' world, remembered
+    monkeypatch.setattr(world, "_distinct_rows", lambda *_: None)
+    world.PREHISTORY.clear()
+    every = engine.begin(roster, layout, p, draws, 6, base.initiatives.slots)
+    for name in world.WORLD_FIELDS:
+        assert getattr(once, name).tobytes() == getattr(every, name).tobytes(), name
+    worlds = 4 if world_change else 2
+    assert len({r.tobytes() for r in every.census.reshape(6, -1)}) == worlds
