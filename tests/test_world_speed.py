@@ -67,6 +67,36 @@ def test_a_replicate_draws_the_same_world_in_a_narrow_or_a_wide_batch():
     assert np.array_equal(wide.month(30)[-1], narrow.month(30)[0])
 
 
+@compiled
+def test_compiled_runs_of_the_stream_land_where_numpy_puts_them():
+    """Runs anywhere in the stream (inside and across blocks, overlapping, reversed), any stride."""
+    keys = np.random.default_rng(4).integers(0, 2**64, (6, 2), dtype=np.uint64)
+    runs = np.array([[0, 1, 0, 0, 1], [5, 7, 1, 2, 3], [3, 9, 0, 1, 1], [64, 4, 1, 0, 1],
+                     [2, 3, 1, 30, -2], [11, 0, 0, 12, 1]], dtype=np.int64)
+    dests = (np.zeros((6, 13)), np.zeros((6, 31)))
+    _accel.philox_runs()(keys, np.uint64(7), streams.OPEN, runs, dests)
+    for r, key in enumerate(keys):
+        stream = _numpy_philox(key, 7, 80)
+        want = (np.zeros(13), np.zeros(31))
+        for src, n, d, start, stride in runs:
+            want[d][start + stride * np.arange(n)] = stream[src:src + n]
+        assert dests[0][r].tobytes() == want[0].tobytes() and dests[1][r].tobytes() == want[1].tobytes()
+
+
+@compiled
+@pytest.mark.parametrize(("slots", "partner_slots"), [(20, [*range(18), *range(118, 130)]), (0, []),
+                                                      (3, [5, 0, 2, 2])])
+def test_the_model_stream_has_the_same_bits_compiled_or_not(monkeypatch, slots, partner_slots):
+    """``streams.draw``'s compiled path (every purpose, the lever stream too) is the numpy path's."""
+    replicates = np.arange(7, 7 + _accel.MIN_ROWS)[::-1].copy()
+    fast = streams.draw(2018, replicates, 13, slots, np.array(partner_slots, dtype=np.int64), levers=True)
+    monkeypatch.setattr(_accel, "ON", False)
+    plain = streams.draw(2018, replicates, 13, slots, np.array(partner_slots, dtype=np.int64), levers=True)
+    for name in (*streams.PURPOSES, *streams.LEVER_PURPOSES):
+        assert getattr(fast, name).tobytes() == getattr(plain, name).tobytes(), name
+        assert getattr(fast, name).shape == getattr(plain, name).shape, name
+
+
 # --- the samplers: one compiled pass, the bits of the numpy walks -----------------------------------
 
 def _plain(fn, *args):
@@ -254,3 +284,30 @@ def test_the_world_before_the_alliance_is_remembered_exactly():
     hta_sim.simulate(hta_sim.load("baseline").with_changes({"world.exit_new": 0.2}), 3, 5)
     assert len(world.PREHISTORY) == 2  # another world is run, not read
     assert not fresh.trajectories.equals(cold.trajectories)
+
+
+@pytest.mark.parametrize("world_change", [{}, {"world.exit_new": [0.05, 0.2, 0.05]}])
+def test_rows_that_share_a_world_run_its_months_once_with_the_same_bits(monkeypatch, world_change):
+    """Shared draws (common random numbers): the distinct rows' months, copied, are every row's own;
+    rows that differ in a world parameter are distinct worlds."""
+    import hta_sim
+    from hta_sim import engine, world
+    from hta_sim.params import compile_columns
+
+    base = hta_sim.load("baseline")
+    roster = engine.roster_of(base)
+    values = {"engagement.base": [0.4, 0.5, 0.6], **world_change}
+    per_run = {name: [v for v in vals for _ in range(2)] for name, vals in values.items()}
+    layout, p = compile_columns(base, roster, 6, per_run)
+    draws = streams.draw(4, np.arange(2), layout.steps, base.initiatives.slots, roster.slots,
+                         world_cells=world.population.CELLS).shared(np.tile(np.arange(2), 3))
+    world.PREHISTORY.clear()
+    once = engine.begin(roster, layout, p, draws, 6, base.initiatives.slots)
+    assert len(world.PREHISTORY) == 1  # the distinct rows' world, remembered
+    monkeypatch.setattr(world, "_distinct_rows", lambda *_: None)
+    world.PREHISTORY.clear()
+    every = engine.begin(roster, layout, p, draws, 6, base.initiatives.slots)
+    for name in world.WORLD_FIELDS:
+        assert getattr(once, name).tobytes() == getattr(every, name).tobytes(), name
+    worlds = 4 if world_change else 2
+    assert len({r.tobytes() for r in every.census.reshape(6, -1)}) == worlds

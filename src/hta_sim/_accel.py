@@ -9,7 +9,8 @@ least ``MIN_ROWS`` replicates first needs it, so a Mesa model or a small run nev
 Set HTA_SIM_NUMBA=0 to switch them off.
 
 The world's draws have compiled versions too, on the same terms: its Philox stream (``philox``,
-numpy's ``random_raw`` bit for bit) and its binomial and Poisson inversions (``samplers``, the
+numpy's ``random_raw`` bit for bit; ``philox_runs`` writes the model's stream straight into its
+purposes' arrays) and its binomial and Poisson inversions (``samplers``, the
 numpy walks' arithmetic element by element); ``tests/test_world_speed.py`` checks them.
 """
 
@@ -328,7 +329,7 @@ def philox():
     block's words come out in order v[0], v[1], v[2], v[3]; a row whose length is not a multiple of
     four ends inside its last block. ``tests/test_world_speed.py`` checks it against numpy.
     """
-    global _mulhilo  # noqa: PLW0603 - the compiled multiply, made once, here (see _mulhilo)
+    global _mulhilo, _philox_block  # noqa: PLW0603 - compiled once, here (see _mulhilo)
     import numba
     from llvmlite import ir  # type: ignore[import-untyped]
     from numba.core import types
@@ -345,7 +346,40 @@ def philox():
         return types.UniTuple(types.uint64, 2)(types.uint64, types.uint64), codegen
 
     _mulhilo = intrinsic(mulhilo_typer)
+    _philox_block = numba.njit(inline="always")(_philox_rounds)
     return numba.njit(cache=True, nogil=True)(_philox_uniforms)
+
+
+@functools.cache
+def philox_runs():
+    """A compiled writer of runs of Philox uniforms straight into the arrays that hold them.
+
+    ``scatter(keys, counter2, open_, runs, dests)``: for each replicate r (keyed ``keys[r]``, its
+    stream as ``philox()`` reads it) and each row (src, n, d, start, stride) of ``runs``, the stream's
+    values src .. src + n - 1 go to ``dests[d][r, start + i * stride]`` (``dests``: a tuple of 2-D
+    float arrays, one row per replicate). Values no run asks for are never computed: Philox is a
+    counter, so the block holding value i is computed from i alone. The same bits as drawing the
+    whole stream and copying its parts into place; ``tests/test_world_speed.py`` checks it.
+    """
+    philox()  # the compiled block (_philox_block)
+    return _jit()(_philox_scatter)
+
+
+#: Philox4x64-10 on one block, made by ``philox()`` (a module global: see _mulhilo).
+_philox_block: Any = None
+
+
+def _philox_rounds(x0, x2, k0, k1):  # pragma: no cover - compiled by philox()
+    """The four words of the block at counter (x0, 0, x2, 0) under key (k0, k1): ten rounds."""
+    x1, x3 = _ZERO, _ZERO
+    for rnd in range(10):
+        if rnd > 0:
+            k0 += PHILOX_W0
+            k1 += PHILOX_W1
+        hi0, lo0 = _mulhilo(PHILOX_M0, x0)
+        hi1, lo1 = _mulhilo(PHILOX_M1, x2)
+        x0, x1, x2, x3 = hi1 ^ x1 ^ k0, lo1, hi0 ^ x3 ^ k1, lo0
+    return x0, x1, x2, x3
 
 
 def _philox_uniforms(keys, counter2, open_, out):  # pragma: no cover - compiled by philox()
@@ -358,18 +392,30 @@ def _philox_uniforms(keys, counter2, open_, out):  # pragma: no cover - compiled
             for c in range(run):
                 if used == _WORDS:
                     block += _ONE  # the counter's first word, incremented before each block
-                    x0, x1, x2, x3 = block, _ZERO, counter2, _ZERO
-                    k0, k1 = key0, key1
-                    for rnd in range(10):
-                        if rnd > 0:
-                            k0 += PHILOX_W0
-                            k1 += PHILOX_W1
-                        hi0, lo0 = _mulhilo(PHILOX_M0, x0)
-                        hi1, lo1 = _mulhilo(PHILOX_M1, x2)
-                        x0, x1, x2, x3 = hi1 ^ x1 ^ k0, lo1, hi0 ^ x3 ^ k1, lo0
-                    words[0], words[1], words[2], words[3] = x0, x1, x2, x3
+                    words[0], words[1], words[2], words[3] = _philox_block(block, counter2, key0, key1)
                     used = 0
                 out[r, a, c] = np.float64(words[used] >> _SHIFT) * _HALF_ULP + open_
+                used += 1
+
+
+def _philox_scatter(keys, counter2, open_, runs, dests):  # pragma: no cover - compiled by philox_runs()
+    words = np.empty(_WORDS, np.uint64)  # the block being read, as in _philox_uniforms
+    for r in range(keys.shape[0]):
+        key0, key1 = keys[r, 0], keys[r, 1]
+        block = _ZERO  # the counter's first word of the block in ``words`` (value i: i // 4 + 1)
+        for i in range(runs.shape[0]):
+            src, out, to, stride = runs[i, 0], dests[runs[i, 2]], runs[i, 3], runs[i, 4]
+            used = src % _WORDS
+            if np.uint64(src // _WORDS) + _ONE != block:  # a run starts where it starts, not next
+                block = np.uint64(src // _WORDS) + _ONE
+                words[0], words[1], words[2], words[3] = _philox_block(block, counter2, key0, key1)
+            for _ in range(runs[i, 1]):
+                if used == _WORDS:
+                    block += _ONE
+                    words[0], words[1], words[2], words[3] = _philox_block(block, counter2, key0, key1)
+                    used = 0
+                out[r, to] = np.float64(words[used] >> _SHIFT) * _HALF_ULP + open_
+                to += stride
                 used += 1
 
 

@@ -33,6 +33,7 @@ INITIAL_PURPOSES = ("engagement0",)  # per partner, once
 LEVER_PURPOSES = ("pool_pick", "takeover")  # the lever stream: per month, per slot per month
 NORMAL = frozenset({"engagement", "engagement0"})  # standard normal; every other draw is uniform (0, 1)
 MONTHLY = (*ALLIANCE_PURPOSES, *SLOT_PURPOSES, *PARTNER_PURPOSES, *LEVER_PURPOSES)
+PURPOSES = (*ALLIANCE_PURPOSES, *SLOT_PURPOSES, *PARTNER_PURPOSES, *INITIAL_PURPOSES)  # stream 0's
 #: The world's draws each month, one per purpose for every municipality and age band.
 WORLD_PURPOSES = ("inflow", "exit_new", "age_new", "to_long", "exit_long", "age_long", "returns",
                   "age_housed")
@@ -166,8 +167,26 @@ def _month(draws: Array | None, t: int, rows: Index | None) -> Array | None:
 
 def replicate_generator(seed: int, replicate: int, stream: int = 0) -> np.random.Generator:
     """Stream 0 drives the model; stream 1 the levers, so a lever never shifts the model's draws."""
+    return np.random.Generator(np.random.Philox(_seed_sequence(seed, replicate, stream)))
+
+
+def _seed_sequence(seed: int, replicate: int, stream: int) -> np.random.SeedSequence:
     key = (replicate,) if stream == 0 else (replicate, stream)
-    return np.random.Generator(np.random.Philox(np.random.SeedSequence(seed, spawn_key=key)))
+    return np.random.SeedSequence(seed, spawn_key=key)
+
+
+def philox_keys(seed: int, replicates: Index, stream: int = 0) -> npt.NDArray[np.uint64]:
+    """(R, 2) the Philox keys of ``replicate_generator``'s streams: what ``Philox(SeedSequence)``
+    keys itself with (its counter starts at zero)."""
+    keys = [_seed_sequence(seed, int(r), stream).generate_state(2, np.uint64) for r in replicates]
+    return np.array(keys, dtype=np.uint64).reshape(len(replicates), 2)
+
+
+def _compiled(keys: npt.NDArray[np.uint64], runs: Index, dests: list[Array]) -> None:
+    """The runs of each replicate's stream written straight into ``dests`` (``_accel.philox_runs``):
+    ``Generator.random``'s doubles plus OPEN, as the numpy path makes them."""
+    rows = tuple(np.reshape(a, (len(keys), -1), copy=False) for a in dests)  # views: written in place
+    _accel.philox_runs()(keys, np.uint64(0), OPEN, runs, rows)
 
 
 @dataclass(frozen=True)
@@ -206,6 +225,23 @@ class _Blocks:
         return {name: _fitting(None if reuse is None or reuse.rows is not None else getattr(reuse, name),
                                shape) for name, shape in shapes.items()}
 
+    def runs(self) -> Index:
+        """``sort``'s copy as runs of the stream, (src, n, purpose, start, stride) rows: a run of n
+        numbers from position src goes to its purpose's array (in ``PURPOSES`` order, flattened
+        per replicate) from ``start`` every ``stride``. Partner slots the roster lacks are in none.
+        """
+        T, K, P = self.steps, self.slots, len(self.partner_slots)
+        at = {name: i for i, name in enumerate(PURPOSES)}
+        rows = [(a * T, T, at[name], 0, 1) for a, name in enumerate(ALLIANCE_PURPOSES)]
+        rows += [(self.alliance + (k * len(SLOT_PURPOSES) + j) * T, T, at[name], k, K)
+                 for k in range(K) for j, name in enumerate(SLOT_PURPOSES)]
+        for p, slot in enumerate(self.partner_slots.tolist()):
+            first = self.head + slot * self.per_partner
+            rows += [(first + j * T, T, at[name], p, P) for j, name in enumerate(PARTNER_PURPOSES)]
+            rows += [(first + len(PARTNER_PURPOSES) * T + j, 1, at[name], p, 1)
+                     for j, name in enumerate(INITIAL_PURPOSES)]
+        return np.array(sorted(rows), dtype=np.int64).reshape(-1, 5)
+
     def sort(self, u: Array, out: dict[str, Array], rows: slice) -> None:
         """Copy a group's draws ``u`` (n, total) into their purposes' arrays, time on axis 1."""
         n, T, K, P = len(u), self.steps, self.slots, len(self.partner_slots)
@@ -233,21 +269,19 @@ def draw(seed: int, replicates: Index, steps: int, slots: int, partner_slots: In
          levers: bool = False, reuse: Draws | None = None, world_cells: int = 0) -> Draws:
     """The draws for the given replicate numbers; partner_slots are the roster's stream keys.
 
-    Replicates are generated a small group at a time into one buffer and sorted into place, so the
-    working buffer stays cache-sized however many replicates a batch holds. The lever stream is
-    drawn only when a lever that needs it is on somewhere in the batch. ``reuse``: draws the caller
-    is done with, whose memory is overwritten (the engine's previous chunk); the numbers are the same.
+    Wide batches write each purpose's numbers straight into place in one compiled pass over the
+    replicates' Philox streams (``_accel.philox_runs``, the same bits), never computing the numbers
+    of partner slots the roster lacks; narrow ones draw each stream whole (``_draw_groups``). The
+    lever stream is drawn only when a lever that needs it is on somewhere in the batch. ``reuse``:
+    draws the caller is done with, whose memory is overwritten (the engine's previous chunk); the
+    numbers are the same.
     """
     blocks = _Blocks(steps, slots, np.asarray(partner_slots))
     out = blocks.empty(len(replicates), reuse)
-    buffer = np.empty((GROUP, blocks.total))
-    for first in range(0, len(replicates), GROUP):
-        group = replicates[first : first + GROUP]
-        u = buffer[: len(group)]
-        for j, r in enumerate(group):
-            replicate_generator(seed, int(r)).random(out=u[j])
-        u += OPEN
-        blocks.sort(u, out, slice(first, first + len(group)))
+    if _accel.use(len(replicates)):
+        _compiled(philox_keys(seed, replicates), blocks.runs(), [out[name] for name in PURPOSES])
+    else:
+        _draw_groups(seed, replicates, blocks, out)
     for name in NORMAL:
         ndtri(out[name], out=out[name])
     if levers:
@@ -260,9 +294,28 @@ def draw(seed: int, replicates: Index, steps: int, slots: int, partner_slots: In
     return Draws(**out, world=world, solutions=solutions, lives=lives)  # type: ignore[arg-type]
 
 
+def _draw_groups(seed: int, replicates: Index, blocks: _Blocks, out: dict[str, Array]) -> None:
+    """The numpy path: each replicate's whole stream from its Generator, a group at a time into
+    one buffer, sorted into place (the buffer stays cache-sized however many replicates)."""
+    buffer = np.empty((GROUP, blocks.total))
+    for first in range(0, len(replicates), GROUP):
+        group = replicates[first : first + GROUP]
+        u = buffer[: len(group)]
+        for j, r in enumerate(group):
+            replicate_generator(seed, int(r)).random(out=u[j])
+        u += OPEN
+        blocks.sort(u, out, slice(first, first + len(group)))
+
+
 def draw_levers(seed: int, replicates: Index, steps: int, slots: int) -> dict[str, Array]:
     """The lever stream: (R, T) lottery draws and (R, T, K) takeover draws."""
     lottery, takeover = LEVER_PURPOSES
+    R = len(replicates)
+    if _accel.use(R):
+        out = {lottery: np.empty((R, steps)), takeover: np.empty((R, steps, slots))}
+        runs = np.array([[0, steps, 0, 0, 1], [steps, steps * slots, 1, 0, 1]], dtype=np.int64)
+        _compiled(philox_keys(seed, replicates, 1), runs, [out[lottery], out[takeover]])
+        return out
     u = np.stack([replicate_generator(seed, int(r), 1).random(steps * (1 + slots))
                   for r in replicates]) + OPEN
-    return {lottery: u[:, :steps], takeover: u[:, steps:].reshape(len(replicates), steps, slots)}
+    return {lottery: u[:, :steps], takeover: u[:, steps:].reshape(R, steps, slots)}
