@@ -93,17 +93,23 @@ def _distinct_rows(s: State, p: Params, draws: Draws) -> tuple[Index, Index] | N
     w = draws.world
     if w is None or w.rows is None:
         return None  # every replicate its own stream: every row its own world
-    R = len(s.youth)
-    columns = [np.asarray(w.rows, dtype=np.int64)[:, None], s.youth.reshape(R, -1), s.census.reshape(R, -1),
-               _bits(p.mechanisms.returns_to_homelessness, R)]
-    columns += [_bits(getattr(p.world, f.name), R) for f in dataclasses.fields(p.world)]
+    inputs = np.concatenate([np.asarray(w.rows, dtype=np.int64)[:, None], _row_inputs(s, p)], axis=1)
     seen: dict[bytes, int] = {}  # a row's bytes -> its world, numbered in order of first sight
-    inverse = np.array([seen.setdefault(row.tobytes(), len(seen))
-                        for row in np.concatenate(columns, axis=1)], dtype=np.int64)
-    if len(seen) == R:
+    inverse = np.array([seen.setdefault(row.tobytes(), len(seen)) for row in inputs], dtype=np.int64)
+    if len(seen) == len(inputs):
         return None
     _, first = np.unique(inverse, return_index=True)
     return first, inverse
+
+
+def _row_inputs(s: State, p: Params) -> Codes:
+    """(R, n) what each row's months before the alliance read of its own, as bits: its starting
+    stock, the returns switch and the world's parameters (``_key`` adds what a batch shares)."""
+    R = len(s.youth)
+    columns = [s.youth.reshape(R, -1), s.census.reshape(R, -1),
+               _bits(p.mechanisms.returns_to_homelessness, R)]
+    columns += [_bits(getattr(p.world, f.name), R) for f in dataclasses.fields(p.world)]
+    return np.concatenate(columns, axis=1)
 
 
 def _bits(x: npt.NDArray[np.float64], rows: int) -> Codes:
@@ -132,7 +138,5 @@ def _key(s: State, p: Params, layout: Layout, draws: Draws) -> bytes | None:
         return None
     parts = [w.keys.tobytes(), b"-" if w.rows is None else np.asarray(w.rows).tobytes(),
              repr((layout.prehistory, layout.census_steps, s.youth.shape, s.census.shape)).encode(),
-             p.mechanisms.returns_to_homelessness.tobytes(), s.youth.tobytes(), s.census.tobytes()]
-    parts += [np.ascontiguousarray(getattr(p.world, f.name)).tobytes()
-              for f in dataclasses.fields(p.world)]
+             _row_inputs(s, p).tobytes()]
     return b"|".join(parts)
