@@ -36,6 +36,8 @@ PHASE_COLOURS = {"building": "#dbe9f6", "piloting": "#fdeccd", "scaling": "#dcef
 BODY_COLOURS = {"board": "#1f4e79", "ab": "#c55a11", "mean": "#444444"}
 EVALUATION = np.datetime64("2018-10-01")
 GOAL_DATE = np.datetime64("2027-12-01")  # "by 2027": the last month of the default run
+#: The month of the national count the goal starts from (week 6, February).
+COUNTED = np.datetime64(f"{evidence.GOAL_YEAR}-{CENSUS_MONTH + 1:02d}-01")
 ASSOCIATION = np.datetime64("2017-08-01")  # the association forms: board and AB (seed §1)
 
 
@@ -129,6 +131,14 @@ def trust_ladder(traj: pd.DataFrame, ax: Axes | None = None) -> Axes:
     return ax
 
 
+def goal_marks(ax: Axes, size: float, path_label: str) -> None:
+    """The count the goal starts from (a black square) and a straight path from it to none by
+    GOAL_DATE: the yardstick of every figure of the count."""
+    count = evidence.goal_count()
+    ax.plot([COUNTED], [count], "ks", ms=size, label=f"national count {evidence.GOAL_YEAR}: {count:,}")
+    ax.plot([COUNTED, GOAL_DATE], [count, 0], color="grey", ls=":", label=path_label)
+
+
 def homes(traj: pd.DataFrame, ax: Axes | None = None, without: pd.DataFrame | None = None) -> Axes:
     """The national count of homeless young people (February of each year; with and without the
     alliance when ``without``, a no-alliance run on the same random numbers, is given) against the
@@ -144,10 +154,7 @@ def homes(traj: pd.DataFrame, ax: Axes | None = None, without: pd.DataFrame | No
     if without is not None:
         w = band(without[without["date"].dt.month == CENSUS_MONTH + 1], "homeless_youth")
         ax.plot(w.index, w["median"], color="#c62828", lw=1.5, ls="--", label="without the alliance")
-    counted, count = np.datetime64(f"{evidence.GOAL_YEAR}-02-01"), evidence.goal_count()
-    ax.plot([counted], [count], "ks", ms=6, label=f"national count 2017: {count:,}")
-    ax.plot([counted, GOAL_DATE], [count, 0], color="grey", ls=":",
-            label="straight path to none homeless by Dec 2027")
+    goal_marks(ax, 6, "straight path to none homeless by Dec 2027")
     ax.set_ylim(bottom=0)
     ax.set_ylabel("homeless young people aged 18-29")
     ax.yaxis.set_major_formatter("{x:,.0f}")

@@ -12,12 +12,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..figures import GOAL_DATE, parameter_label
+from ..figures import COUNTED, GOAL_DATE, parameter_label
 from ..vocabulary import BODIES, PULSE_PARAMETERS, SOLUTIONS
 from ..world import evidence
 
@@ -25,7 +24,6 @@ PATH_COLOURS = {"flat": "#2e7d32", "trend": "#c62828"}
 PATH_WORDS = {"flat": "new cases stay at their 2015-17 level", "trend": "the 2009-17 growth goes on"}
 TYPE_COLOURS = dict(zip(SOLUTIONS, ("#6a1b9a", "#ef6c00", "#2e7d32"), strict=True))
 BODY_COLOURS = {"board": "#1f4e79", "ab": "#c55a11", "mean": "#444444"}
-COUNT_DATE = np.datetime64("2017-02-01")  # the last national count the model was fitted to
 
 
 def bands(ax: Axes, table: pd.DataFrame, quantity: str, colour: str, label: str) -> None:
@@ -47,7 +45,7 @@ def homeless(table: pd.DataFrame) -> Figure:
     for path, colour in PATH_COLOURS.items():
         bands(ax, table, f"homeless_young_people_{path}", colour, f"if {PATH_WORDS[path]} ({path})")
     count = evidence.goal_count()
-    ax.plot([COUNT_DATE], [count], "ks", ms=6, label=f"national count 2017: {count:,}")
+    ax.plot([COUNTED], [count], "ks", ms=6, label=f"national count {evidence.GOAL_YEAR}: {count:,}")
     ax.plot([GOAL_DATE], [0], "k*", ms=11, label="the goal: none homeless by Dec 2027")
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter("{x:,.0f}")

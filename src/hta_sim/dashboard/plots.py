@@ -22,7 +22,7 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ..figures import ASSOCIATION, BODY_COLOURS, EVALUATION, PHASE_COLOURS
+from ..figures import ASSOCIATION, BODY_COLOURS, EVALUATION, PHASE_COLOURS, goal_marks
 from ..vocabulary import PHASES, PULSE_PARAMETERS, RUNGS, SEED_SCORES_2018, SOLUTIONS
 from ..world import evidence
 from .picture import Picture, figure
@@ -30,7 +30,6 @@ from .runs import Ensemble, TeachingModel
 
 RUNG_COLOURS = colormaps["viridis"](np.linspace(0.05, 0.95, len(RUNGS)))
 STAGE_COLOURS = {"idea": "#c8e6c9", "pilot": "#81c784", "running": "#43a047", "scaled": "#1b5e20"}
-GOAL_DATE = np.datetime64("2027-12-01")  # the goal is "by 2027": the path reaches its last month
 MONTH = np.timedelta64(31, "D")
 CONTRAST_COLOUR = "#7b1fa2"
 
@@ -179,9 +178,7 @@ class Homes(View):
         ax.fill_between(ens.dates, b.lo, b.hi, color="#1565c0", alpha=0.2, lw=0, label="90 % of runs")
         ax.plot(ens.dates, b.median, color="#1565c0", lw=0.8, ls="--", label="median of runs", gid="median")
         self.line = self.live(ax.plot([], [], color="#0d47a1", lw=2.2, label="this run")[0])
-        when = np.datetime64(f"{evidence.GOAL_YEAR}-02-01")
-        ax.plot([when], [counted], "ks", ms=5, label=f"national count {evidence.GOAL_YEAR}: {counted:,}")
-        ax.plot([when, GOAL_DATE], [counted, 0], color="grey", ls=":", label="path to none by Dec 2027")
+        goal_marks(ax, 5, "path to none by Dec 2027")
         ax.set_ylim(0, top * 1.08)
         ax.set_ylabel("homeless young people aged 18-29")
         ax.yaxis.set_major_formatter("{x:,.0f}")
