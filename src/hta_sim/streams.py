@@ -226,9 +226,10 @@ class _Blocks:
                                shape) for name, shape in shapes.items()}
 
     def runs(self) -> Index:
-        """``sort``'s copy as runs of the stream, (src, n, purpose, start, stride) rows: a run of n
-        numbers from position src goes to its purpose's array (in ``PURPOSES`` order, flattened
-        per replicate) from ``start`` every ``stride``. Partner slots the roster lacks are in none.
+        """Where each number of a replicate's stream goes, as (src, n, purpose, start, stride) rows:
+        a run of n numbers from position src goes to its purpose's array (in ``PURPOSES`` order,
+        flattened per replicate) from ``start`` every ``stride``, time on axis 1. Partner slots the
+        roster lacks are in none. Both paths of ``draw`` place the numbers by it.
         """
         T, K, P = self.steps, self.slots, len(self.partner_slots)
         at = {name: i for i, name in enumerate(PURPOSES)}
@@ -241,22 +242,6 @@ class _Blocks:
             rows += [(first + len(PARTNER_PURPOSES) * T + j, 1, at[name], p, 1)
                      for j, name in enumerate(INITIAL_PURPOSES)]
         return np.array(sorted(rows), dtype=np.int64).reshape(-1, 5)
-
-    def sort(self, u: Array, out: dict[str, Array], rows: slice) -> None:
-        """Copy a group's draws ``u`` (n, total) into their purposes' arrays, time on axis 1."""
-        n, T, K, P = len(u), self.steps, self.slots, len(self.partner_slots)
-        alliance = u[:, : self.alliance].reshape(n, len(ALLIANCE_PURPOSES), T)
-        slot = u[:, self.alliance : self.head].reshape(n, K, len(SLOT_PURPOSES), T)
-        partner = u[:, self.head :].reshape(n, -1, self.per_partner)[:, self.partner_slots]
-        monthly = partner[:, :, : T * len(PARTNER_PURPOSES)].reshape(n, P, len(PARTNER_PURPOSES), T)
-        for k, name in enumerate(ALLIANCE_PURPOSES):
-            out[name][rows] = alliance[:, k]
-        for k, name in enumerate(SLOT_PURPOSES):
-            out[name][rows] = slot[:, :, k].transpose(0, 2, 1)
-        for k, name in enumerate(PARTNER_PURPOSES):
-            out[name][rows] = monthly[:, :, k].transpose(0, 2, 1)
-        for k, name in enumerate(INITIAL_PURPOSES):
-            out[name][rows] = partner[:, :, T * len(PARTNER_PURPOSES) + k]
 
 
 def _fitting(old: Array | None, shape: tuple[int, ...]) -> Array:
@@ -278,10 +263,11 @@ def draw(seed: int, replicates: Index, steps: int, slots: int, partner_slots: In
     """
     blocks = _Blocks(steps, slots, np.asarray(partner_slots))
     out = blocks.empty(len(replicates), reuse)
+    dests = [out[name] for name in PURPOSES]
     if _accel.use(len(replicates)):
-        _compiled(philox_keys(seed, replicates), blocks.runs(), [out[name] for name in PURPOSES])
+        _compiled(philox_keys(seed, replicates), blocks.runs(), dests)
     else:
-        _draw_groups(seed, replicates, blocks, out)
+        _draw_groups(seed, replicates, blocks, dests)
     for name in NORMAL:
         ndtri(out[name], out=out[name])
     if levers:
@@ -294,9 +280,11 @@ def draw(seed: int, replicates: Index, steps: int, slots: int, partner_slots: In
     return Draws(**out, world=world, solutions=solutions, lives=lives)  # type: ignore[arg-type]
 
 
-def _draw_groups(seed: int, replicates: Index, blocks: _Blocks, out: dict[str, Array]) -> None:
+def _draw_groups(seed: int, replicates: Index, blocks: _Blocks, dests: list[Array]) -> None:
     """The numpy path: each replicate's whole stream from its Generator, a group at a time into
-    one buffer, sorted into place (the buffer stays cache-sized however many replicates)."""
+    one buffer, placed by ``blocks.runs()`` (the buffer stays cache-sized however many replicates)."""
+    runs = blocks.runs().tolist()
+    rows = [np.reshape(a, (len(replicates), -1), copy=False) for a in dests]  # views: written in place
     buffer = np.empty((GROUP, blocks.total))
     for first in range(0, len(replicates), GROUP):
         group = replicates[first : first + GROUP]
@@ -304,7 +292,9 @@ def _draw_groups(seed: int, replicates: Index, blocks: _Blocks, out: dict[str, A
         for j, r in enumerate(group):
             replicate_generator(seed, int(r)).random(out=u[j])
         u += OPEN
-        blocks.sort(u, out, slice(first, first + len(group)))
+        at = slice(first, first + len(group))
+        for src, n, d, start, stride in runs:
+            rows[d][at, start : start + n * stride : stride] = u[:, src : src + n]
 
 
 def draw_levers(seed: int, replicates: Index, steps: int, slots: int) -> dict[str, Array]:
