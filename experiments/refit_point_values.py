@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -66,12 +67,7 @@ def main() -> None:
     base = hta_sim.load("baseline")
     short = fit_scenario(base)
     space = {f.name: f for f in sp.FREE}
-    unknown = sorted(set(args.hold + (args.free or [])) - set(space))
-    if unknown:
-        raise SystemExit(f"not fitted parameters: {', '.join(unknown)}")
-    stated = [name for name, _ in _preset_lines() if name in space]
-    fitted = [n for n in stated if not space[n].integer and n not in args.hold
-              and (args.free is None or n in args.free)]
+    fitted = _fitted(space, args.hold, args.free)
     now = dict(zip(sp.names(), sp.read(base), strict=True))
     x0 = np.array([now[n] for n in fitted])
     bounds = [(space[n].low, space[n].high) for n in fitted]
@@ -98,6 +94,17 @@ def main() -> None:
           f"{before[0]:.3f} -> {after[0]:.3f}, largest {before[1]:.3f} -> {after[1]:.3f}")
     if args.ship:
         _ship(values)
+
+
+def _fitted(space: dict[str, sp.FreeParameter], hold: list[str], free: list[str] | None) -> list[str]:
+    """The preset's continuous fitted values to move, in the preset's order; an unknown name in
+    --hold or --free gets one line and exit status 2."""
+    unknown = sorted(set(hold + (free or [])) - set(space))
+    if unknown:
+        print(f"--hold/--free: not fitted parameters: {', '.join(unknown)}", file=sys.stderr)
+        raise SystemExit(2)
+    stated = [name for name, _ in _preset_lines() if name in space]
+    return [n for n in stated if not space[n].integer and n not in hold and (free is None or n in free)]
 
 
 def _preset_lines() -> list[tuple[str | None, str]]:
