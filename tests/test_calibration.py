@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import hta_sim
+from hta_sim import engine
 from hta_sim.calibration import evidence as ev
 from hta_sim.calibration import space as sp
 from hta_sim.calibration import summaries
@@ -159,13 +160,39 @@ def test_the_global_state_is_put_back():
 
 def test_a_run_reduces_to_every_summary():
     base = summaries.fit_scenario(load("baseline"))
-    stats = summaries.simulate([base] * 3, 11, [5, 6, 7])
+    stats = summaries.simulate(base, [{}] * 3, 11, [5, 6, 7])
     assert stats.shape == (3, len(ev.NAMES))
     assert np.isfinite(stats).all()
     counts = stats[:, [ev.NAMES.index(n) for n in ev.count_names()]]
     assert (counts > 0).all() and np.allclose(counts, np.round(counts))
-    again = summaries.simulate([base], 11, [6])
+    again = summaries.simulate(base, [{}], 11, [6])
     assert np.array_equal(again[0], stats[1])  # a particle's numbers are its own key's
+
+
+def test_particles_run_as_their_scenarios_would_bit_for_bit():
+    """summaries.simulate compiles the particles' values as columns (engine.run_columns): the same
+    numbers as one scenario per particle through engine.run, across a chunk's edge too."""
+    base = summaries.fit_scenario(load("baseline"))
+    rng = np.random.default_rng(4)
+    low, high = np.array(sp.bounds()).T
+    changes = [sp.changes(x) for x in low + rng.random((5, len(low))) * (high - low)]
+    keys = np.arange(40, 45)
+    stats = summaries.simulate(base, changes, 3, keys, runs=2)
+    ids = (keys[:, None] * 2 + np.arange(2)).ravel()
+    recs = engine.run([base.with_changes(c) for c in changes for _ in range(2)], 3, ids, chunk=4)
+    each = np.concatenate([summaries.reduce(r, base) for r in recs]).reshape(5, 2, -1).mean(axis=1)
+    assert np.array_equal(stats, each)
+    cols = {n: [c[n] for c in changes] for n in changes[0]}
+    in_chunks = engine.run_columns(base, cols, 3, keys, chunk=2)
+    whole = engine.run_columns(base, cols, 3, keys)
+    assert np.array_equal(np.concatenate([summaries.reduce(r, base) for r in in_chunks]),
+                          summaries.reduce(whole[0], base))
+
+
+def test_run_columns_refuses_to_vary_the_lever_switches():
+    base = summaries.fit_scenario(load("baseline"))
+    with pytest.raises(ValueError, match="levers"):
+        engine.run_columns(base, {"development_pool.enabled": [1.0]}, 3, [0])
 
 
 @pytest.fixture(scope="module")
@@ -224,6 +251,14 @@ def test_identifiability_tells_pinned_from_free():
 def test_free_parameters_exist_in_the_scenario():
     values = sp.read(Scenario())
     assert len(values) == len(sp.FREE)
+
+
+@pytest.mark.parametrize("free", sp.FREE, ids=lambda f: f.name)
+def test_every_prior_range_lies_inside_the_schema(free):
+    """The particles' values skip the schema's checks (engine.run_columns), so every value the
+    prior can give must be one the schema accepts: both ends, on the baseline."""
+    for end in (free.low, free.high):
+        load("baseline").with_changes({free.name: free.value(end)})
 
 
 def _cli(tmp_path, *args):

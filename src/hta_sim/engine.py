@@ -7,7 +7,7 @@ of workers never change a result.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -15,7 +15,7 @@ import numpy.typing as npt
 from . import kernel, streams, world
 from .month import MonthContext
 from .parameters import Params
-from .params import Layout, check, compile_params, roster_of
+from .params import Layout, check, compile_columns, compile_params, roster_of
 from .recorder import MonthSink, Recorder
 from .roster import Roster
 from .scenario import Scenario
@@ -24,7 +24,7 @@ from .vocabulary import SOLUTIONS
 from .world import housing, population
 
 __all__ = ["DEFAULT_CHUNK", "advance", "begin", "check", "roster_of", "run", "run_chunk",
-           "simulate_batch", "start"]
+           "run_columns", "simulate_batch", "start"]
 
 DEFAULT_CHUNK = 2000
 Replicates = npt.NDArray[np.int64]
@@ -41,6 +41,11 @@ def start(scenarios: Sequence[Scenario], roster: Roster, seed: int, replicates: 
     if any(s.initiatives.slots != slots for s in scenarios):
         raise ValueError("scenarios in one batch must share initiatives.slots")
     levers = any(s.development_pool.enabled or s.board_ownership.enabled for s in scenarios)
+    return _prepared(layout, p, roster, seed, replicates, slots, levers, reuse)
+
+
+def _prepared(layout: Layout, p: Params, roster: Roster, seed: int, replicates: Replicates, slots: int,
+              levers: bool, reuse: streams.Draws | None) -> tuple[Layout, Params, streams.Draws, State]:
     draws = streams.draw(seed, replicates, layout.steps, slots, roster.slots, levers, reuse,
                          world_cells=population.CELLS)
     return layout, p, draws, begin(roster, layout, p, draws, len(replicates), slots)
@@ -100,5 +105,32 @@ def run(scenario: Scenario | Sequence[Scenario], seed: int, replicates: int | Se
     recorders, draws = [], None
     for i in range(0, len(ids), chunk):
         rec, draws = run_chunk(per_rep[i:i + chunk], roster, seed, ids[i:i + chunk], tick, draws)
+        recorders.append(rec)
+    return recorders
+
+
+def run_columns(base: Scenario, columns: Mapping[str, Sequence[float]], seed: int, replicates: Replicates,
+                chunk: int = DEFAULT_CHUNK) -> list[Recorder]:
+    """``run`` of ``base.with_changes({name: columns[name][i]})`` for replicate i, without building a
+    Scenario per replicate (``params.compile_columns``): the same numbers, bit for bit.
+
+    For many replicates that each carry their own values of a few plain numbers (a calibration's
+    particles): building and compiling a scenario per particle cost as much as running it. The
+    values must already be valid (the caller's ranges lie inside the schema's); the switches of the
+    lever stream are the base's, so ``columns`` may not name them.
+    """
+    if any(name.startswith(("development_pool.", "board_ownership.")) for name in columns):
+        raise ValueError("run_columns keeps the base's levers; vary them with run()")
+    ids = np.asarray(replicates, dtype=np.int64)
+    roster = roster_of(base)
+    levers = base.development_pool.enabled or base.board_ownership.enabled
+    recorders, draws = [], None
+    for i in range(0, len(ids), chunk):
+        part = {name: list(values[i:i + chunk]) for name, values in columns.items()}
+        layout, p = compile_columns(base, roster, len(ids[i:i + chunk]), part)
+        layout, p, draws, state = _prepared(layout, p, roster, seed, ids[i:i + chunk],
+                                            base.initiatives.slots, levers, draws)
+        rec = Recorder(ids[i:i + chunk], layout)
+        simulate_batch(state, p, layout, draws, rec)
         recorders.append(rec)
     return recorders

@@ -25,7 +25,7 @@ CHUNK_MIN = 64  # particles: below this a chunk's fixed cost outweighs splitting
 def simulate_changes(base: Scenario, changes: Sequence[dict[str, float | int]], seed: int,
                      keys: Sequence[int], runs: int = 1) -> Array:
     """One chunk: the base scenario with each particle's values, run and summarised."""
-    return summaries.simulate([base.with_changes(c) for c in changes], seed, keys, runs)
+    return summaries.simulate(base, changes, seed, keys, runs)
 
 
 def _chunk(job: tuple[int, Scenario, list[dict[str, float | int]], int, list[int], int]) -> tuple[int, Array]:

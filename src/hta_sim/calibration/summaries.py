@@ -13,7 +13,7 @@ only; the world runs from its own start, so the 2009-2017 counts are the model's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -35,18 +35,22 @@ def fit_scenario(base: Scenario) -> Scenario:
     return base.with_changes({"time.end": FIT_END, "time.pulse_dates": [PULSE_DATE]})
 
 
-def simulate(scenarios: Sequence[Scenario], seed: int, keys: Sequence[int], runs: int = 1) -> Array:
+def simulate(base: Scenario, changes: Sequence[Mapping[str, float | int]], seed: int, keys: Sequence[int],
+             runs: int = 1) -> Array:
     """(n, K) the summaries of n particles in ``evidence.NAMES`` order: each the mean of its runs.
 
-    With one run, particle i is replicate keys[i]; with R runs, replicates keys[i] * R + r, r < R.
+    Particle i is ``base`` with ``changes[i]`` (every particle changes the same parameters). With
+    one run, it is replicate keys[i]; with R runs, replicates keys[i] * R + r, r < R. The particles
+    go through ``engine.run_columns``: one Scenario per particle cost as much as its run.
     """
-    if not scenarios:
+    if not changes:
         return np.zeros((0, len(NAMES)))
     k = np.asarray(keys, dtype=np.int64)
     ids = k if runs == 1 else (k[:, None] * runs + np.arange(runs)).ravel()
-    recs = engine.run([s for s in scenarios for _ in range(runs)], seed, ids)
-    stats = np.concatenate([reduce(r, scenarios[0]) for r in recs])
-    out: Array = stats.reshape(len(scenarios), runs, -1).mean(axis=1)
+    columns = {name: [c[name] for c in changes for _ in range(runs)] for name in changes[0]}
+    recs = engine.run_columns(base, columns, seed, ids)
+    stats = np.concatenate([reduce(r, base) for r in recs])
+    out: Array = stats.reshape(len(changes), runs, -1).mean(axis=1)
     return out
 
 
