@@ -1,7 +1,7 @@
 """Refit the baseline preset's point values to the evidence to 2018 (issues 11 and 12).
 
     python experiments/refit_point_values.py [--evaluations 300] [--runs 200] [--ship]
-                                             [--hold NAME ...] [--free NAME ...]
+                                             [--hold NAME ...] [--free NAME ...] [--penalty 3]
 
 The baseline preset is one point: the runs a teacher shows, the ablation and the engagement report
 start from it, and the acceptance asks that its October 2018 pulse meet the calibration's bar (the
@@ -62,6 +62,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--hold", nargs="*", default=[], help="parameters kept as they are")
     ap.add_argument("--free", nargs="*", default=None, help="fit only these (default: all eight)")
+    ap.add_argument("--penalty", type=float, default=PENALTY,
+                    help=f"loss per error sd beyond two, other targets (default {PENALTY})")
     ap.add_argument("--ship", action="store_true")
     args = ap.parse_args()
     base = hta_sim.load("baseline")
@@ -76,11 +78,11 @@ def main() -> None:
     keys = list(range(args.runs))
 
     def loss(x: np.ndarray) -> float:
-        point = short.with_changes(dict(zip(fitted, map(float, x), strict=True)))
-        med = np.median(simulate([point] * args.runs, SEED, keys), axis=0)[None, :]
+        point = dict(zip(fitted, map(float, x), strict=True))
+        med = np.median(simulate(short, [point] * args.runs, SEED, keys), axis=0)[None, :]
         err = np.abs(med[0, :PULSE] - observed)
         z = np.abs(z_scores(med, ev)[0, others])
-        return float(err.max() + 0.5 * err.mean() + PENALTY * np.maximum(0.0, z - 2.0).sum())
+        return float(err.max() + 0.5 * err.mean() + args.penalty * np.maximum(0.0, z - 2.0).sum())
 
     start = loss(x0)
     result = minimize(loss, x0, method="Nelder-Mead", bounds=bounds,

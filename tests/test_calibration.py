@@ -17,7 +17,7 @@ from hta_sim.calibration.checks import acceptance, identifiability, predictive_t
 from hta_sim.calibration.executor import Runner
 from hta_sim.calibration.proposal import ProductKernel
 from hta_sim.calibration.sampler import KEY_BLOCK, key
-from hta_sim.calibration.smc import Budget, Fit, LogitPrior, fit, seeded_global_state
+from hta_sim.calibration.smc import Budget, Fit, LogitPrior, OneModel, fit, seeded_global_state
 from hta_sim.outcomes import at_date, ensemble_dip, replicate_dips
 from hta_sim.scenario import Scenario, load
 from hta_sim.vocabulary import SEED_SCORES_2018
@@ -148,6 +148,19 @@ def test_the_product_kernel_integrates_to_one():
     grid = np.linspace(-6, 8, 4001)
     dens = k.pdf(pd.DataFrame({"a": grid}))
     assert np.trapezoid(dens, grid) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_the_one_model_prior_is_pyabcs_default_with_an_exact_pmf():
+    import pyabc
+
+    ours, theirs = OneModel(), pyabc.RV("randint", 0, 1)
+    assert (ours.pmf(0), ours.pmf(1)) == (1.0, 0.0) == (theirs.pmf(0), theirs.pmf(1))
+    with seeded_global_state(3):
+        a = [ours.rvs() for _ in range(5)], np.random.random()
+    with seeded_global_state(3):
+        b = [theirs.rvs() for _ in range(5)], np.random.random()
+    assert a == b  # it draws, and consumes the global state, as pyABC's default does
+    assert ours.copy().pmf(0) == 1.0
 
 
 def test_the_global_state_is_put_back():

@@ -94,22 +94,27 @@ class Evidence:
         return Evidence(self.scores, self.counts, self.dormitory_places, self.host_home_stays, out)
 
 
+#: The summaries' columns by target group, in NAMES order: 16 scores, 5 counts, places, stays, patterns.
+_SCORES, _COUNTS = slice(0, 16), slice(16, 16 + len(COUNT_YEARS))
+_PLACES, _STAYS = NAMES.index("dormitory_places"), NAMES.index("host_home_stays")
+_DIP, _PEAK, _TROUGH, _GAP = (NAMES.index(n) for n in PATTERNS)
+
+
 def z_scores(stats: Array, ev: Evidence) -> Array:
-    """(n, K) standardised residuals of n runs' summaries (n, K), K = len(NAMES), in NAMES order."""
-    at = {name: stats[:, i] for i, name in enumerate(NAMES)}
-    ps, cs = pulse_names(), count_names()
-    z = [(at[n] - y) / SCORE_SD for n, y in zip(ps, ev.scores, strict=True)]
-    z += [(np.log(np.maximum(at[n], 1.0)) - np.log(y)) / COUNT_LOG_SD for n, y in zip(cs, ev.counts,
-                                                                                       strict=True)]
-    z.append((np.log1p(at["dormitory_places"]) - np.log1p(ev.dormitory_places)) / PLACES_LOG_SD)
-    z.append(2.0 * (np.sqrt(at["host_home_stays"] + 0.375) - np.sqrt(ev.host_home_stays + 0.375)))
-    d = at["dip_depth"]
-    z.append((np.maximum(0.0, DIP_BAND[0] - d) + np.maximum(0.0, d - DIP_BAND[1])) / DIP_SD)
-    z.append(np.maximum(0.0, PEAK_FROM - at["peak_step"]) / MONTHS_SD)
-    z.append(np.maximum(0.0, TROUGH_FROM - at["trough_step"]) / MONTHS_SD)
-    z.append(np.maximum(0.0, GAP_MIN - at["ab_gap"]) / GAP_SD)
-    out: Array = np.stack(z, axis=1)
-    return out
+    """(n, K) standardised residuals of n runs' summaries (n, K), K = len(NAMES), in NAMES order.
+
+    A few whole-group array operations, not one per target: the ABC calls it once a particle."""
+    z = np.empty(stats.shape)
+    z[:, _SCORES] = (stats[:, _SCORES] - ev.scores) / SCORE_SD
+    z[:, _COUNTS] = (np.log(np.maximum(stats[:, _COUNTS], 1.0)) - np.log(ev.counts)) / COUNT_LOG_SD
+    z[:, _PLACES] = (np.log1p(stats[:, _PLACES]) - np.log1p(ev.dormitory_places)) / PLACES_LOG_SD
+    z[:, _STAYS] = 2.0 * (np.sqrt(stats[:, _STAYS] + 0.375) - np.sqrt(ev.host_home_stays + 0.375))
+    d = stats[:, _DIP]
+    z[:, _DIP] = (np.maximum(0.0, DIP_BAND[0] - d) + np.maximum(0.0, d - DIP_BAND[1])) / DIP_SD
+    z[:, _PEAK] = np.maximum(0.0, PEAK_FROM - stats[:, _PEAK]) / MONTHS_SD
+    z[:, _TROUGH] = np.maximum(0.0, TROUGH_FROM - stats[:, _TROUGH]) / MONTHS_SD
+    z[:, _GAP] = np.maximum(0.0, GAP_MIN - stats[:, _GAP]) / GAP_SD
+    return z
 
 
 def distance_of(stats: Array, ev: Evidence) -> Array:
