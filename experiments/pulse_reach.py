@@ -10,9 +10,8 @@ runs and summaries (``calibration.summaries``, two runs a particle, as the fit h
    how many have pulse scores within the acceptance, and how close the draws come whose other
    targets (counts, places, stays, the dip, its timing, the AB below the board) lie within a
    tolerance.
-2. **The best point known**, the baseline preset: the ABC distance of 400 particles there and which
-   target sets it. A posterior around it cannot get below that tolerance, and at a tolerance e
-   every score may be e/2 off (a score's error sd is 0.5).
+2. **The baseline preset's point**: the ABC distance of 400 particles there and which target sets
+   it (at a tolerance e every score may be e/2 off: a score's error sd is 0.5).
 3. **The shipped posterior**, 400 draws run afresh: how many particles meet the acceptance alone.
 
 Writes results/pulse_reach/ (reach.md, prior_draws.csv: one row per prior draw; closest.csv: the 50
@@ -97,7 +96,7 @@ def report(prior: pd.DataFrame, point: pd.DataFrame, post: pd.DataFrame, args: a
     sets = point["setting_target"].value_counts()
     lines += [
         "",
-        f"**The baseline preset** ({AT_POINT} particles): ABC distance median "
+        f"**The baseline preset's point** ({AT_POINT} particles): ABC distance median "
         f"{point['distance'].median():.2f} (5 %: {point['distance'].quantile(0.05):.2f}, 95 %: "
         f"{point['distance'].quantile(0.95):.2f}); within 3.41: {(point['distance'] <= 3.41).mean():.0%}, "
         f"within 2.5: {(point['distance'] <= 2.5).mean():.0%}, "
