@@ -7,7 +7,7 @@ of workers never change a result.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -24,10 +24,19 @@ from .vocabulary import SOLUTIONS
 from .world import housing, population
 
 __all__ = ["DEFAULT_CHUNK", "advance", "begin", "check", "roster_of", "run", "run_chunk",
-           "run_columns", "simulate_batch", "start"]
+           "run_columns", "simulate_batch", "start", "uses_lever_stream"]
 
 DEFAULT_CHUNK = 2000
 Replicates = npt.NDArray[np.int64]
+#: The scenario sections whose rules draw from the lever stream (``streams.draw_levers``).
+LEVER_SECTIONS = ("development_pool", "board_ownership")
+
+
+def uses_lever_stream(scenario: Scenario, varied: Iterable[str] = ()) -> bool:
+    """Whether a batch on ``scenario`` may draw from the lever stream: a lever is on in it, or one
+    of the ``varied`` dotted names (values that differ per replicate) lies in a lever's section."""
+    on = any(getattr(scenario, section).enabled for section in LEVER_SECTIONS)
+    return on or any(name.split(".")[0] in LEVER_SECTIONS for name in varied)
 
 
 def start(scenarios: Sequence[Scenario], roster: Roster, seed: int, replicates: Replicates,
@@ -40,7 +49,7 @@ def start(scenarios: Sequence[Scenario], roster: Roster, seed: int, replicates: 
     slots = scenarios[0].initiatives.slots
     if any(s.initiatives.slots != slots for s in scenarios):
         raise ValueError("scenarios in one batch must share initiatives.slots")
-    levers = any(s.development_pool.enabled or s.board_ownership.enabled for s in scenarios)
+    levers = any(uses_lever_stream(s) for s in scenarios)
     return _prepared(layout, p, roster, seed, replicates, slots, levers, reuse)
 
 
@@ -116,21 +125,19 @@ def run_columns(base: Scenario, columns: Mapping[str, Sequence[float]], seed: in
 
     For many replicates that each carry their own values of a few plain numbers (a calibration's
     particles): building and compiling a scenario per particle cost as much as running it. The
-    values must already be valid (the caller's ranges lie inside the schema's); the switches of the
-    lever stream are the base's, so ``columns`` may not name them.
+    values must already be valid (the caller's ranges lie inside the schema's).
     """
-    if any(name.startswith(("development_pool.", "board_ownership.")) for name in columns):
-        raise ValueError("run_columns keeps the base's levers; vary them with run()")
     ids = np.asarray(replicates, dtype=np.int64)
     roster = roster_of(base)
-    levers = base.development_pool.enabled or base.board_ownership.enabled
+    levers = uses_lever_stream(base, columns)
     recorders, draws = [], None
     for i in range(0, len(ids), chunk):
+        part_ids = ids[i:i + chunk]
         part = {name: list(values[i:i + chunk]) for name, values in columns.items()}
-        layout, p = compile_columns(base, roster, len(ids[i:i + chunk]), part)
-        layout, p, draws, state = _prepared(layout, p, roster, seed, ids[i:i + chunk],
-                                            base.initiatives.slots, levers, draws)
-        rec = Recorder(ids[i:i + chunk], layout)
+        layout, p = compile_columns(base, roster, len(part_ids), part)
+        layout, p, draws, state = _prepared(layout, p, roster, seed, part_ids, base.initiatives.slots,
+                                            levers, draws)
+        rec = Recorder(part_ids, layout)
         simulate_batch(state, p, layout, draws, rec)
         recorders.append(rec)
     return recorders

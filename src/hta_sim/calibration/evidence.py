@@ -95,7 +95,8 @@ class Evidence:
 
 
 #: The summaries' columns by target group, in NAMES order: 16 scores, 5 counts, places, stays, patterns.
-_SCORES, _COUNTS = slice(0, 16), slice(16, 16 + len(COUNT_YEARS))
+_SCORES = slice(0, len(pulse_names()))
+_COUNTS = slice(_SCORES.stop, _SCORES.stop + len(COUNT_YEARS))
 _PLACES, _STAYS = NAMES.index("dormitory_places"), NAMES.index("host_home_stays")
 _DIP, _PEAK, _TROUGH, _GAP = (NAMES.index(n) for n in PATTERNS)
 

@@ -81,7 +81,8 @@ def run_job(job: Job) -> ChunkResult:
         per_run |= {name: vals * n for name, vals in job.drawn.values.items()}
     layout, p = compile_columns(job.base, roster, len(run), per_run)
     slots = job.base.initiatives.slots
-    levers = _needs_lever_stream(job)
+    varied = [*job.values, *(job.drawn.values if job.drawn is not None else ())]
+    levers = engine.uses_lever_stream(job.base, varied)
     if job.common_random_numbers:
         draws = _draws(job.seed, reps, layout.steps, slots, tuple(roster.slots.tolist()),
                        levers).shared(np.tile(np.arange(reps), n))
@@ -103,13 +104,6 @@ def run_job(job: Job) -> ChunkResult:
     table["machine"] = machine_fingerprint()  # of the machine that ran it (a cluster may be mixed)
     return ChunkResult(job.chunk, pd.DataFrame(table), plan.trajectories(recs, run),
                        time.process_time() - started)
-
-
-def _needs_lever_stream(job: Job) -> bool:
-    """Whether any run may use the lever stream (the development pool or board ownership)."""
-    base = job.base.development_pool.enabled or job.base.board_ownership.enabled
-    varied = [*job.values, *(job.drawn.values if job.drawn is not None else ())]
-    return base or any(name.startswith(("development_pool.", "board_ownership.")) for name in varied)
 
 
 @lru_cache(maxsize=4)
