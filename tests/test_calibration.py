@@ -15,7 +15,7 @@ from hta_sim.calibration import space as sp
 from hta_sim.calibration import summaries
 from hta_sim.calibration.checks import acceptance, identifiability, predictive_table
 from hta_sim.calibration.executor import Runner
-from hta_sim.calibration.proposal import ProductKernel
+from hta_sim.calibration.proposal import MixedKernel, ProductKernel
 from hta_sim.calibration.sampler import KEY_BLOCK, key
 from hta_sim.calibration.smc import Budget, Fit, LogitPrior, OneModel, fit, seeded_global_state
 from hta_sim.outcomes import at_date, ensemble_dip, replicate_dips
@@ -150,6 +150,62 @@ def test_the_product_kernel_integrates_to_one():
     assert np.trapezoid(dens, grid) == pytest.approx(1.0, abs=1e-6)
 
 
+def test_the_principal_axes_kernel_is_the_product_in_rotated_coordinates():
+    X = pd.DataFrame({"a": [0.0, 2.0], "b": [0.0, 2.0]})  # on the diagonal: one axis along it
+    k = ProductKernel(principal_axes=True)
+    k.fit(X, np.array([0.5, 0.5]))
+    h = k.bandwidth
+    along, across = np.argmax(h), np.argmin(h)
+    assert h[across] < 1e-5 < h[along]  # the off-diagonal direction holds no spread
+    def phi(z, s):
+        return np.exp(-0.5 * (z / s) ** 2) / (s * np.sqrt(2 * np.pi))
+    # (1, 1) is the centre: along the diagonal sqrt(2) from each point, across it 0
+    expected = (0.5 * phi(np.sqrt(2.0), h[along]) * 2) * phi(0.0, h[across])
+    assert k.pdf({"a": 1.0, "b": 1.0}) == pytest.approx(expected)
+
+
+def test_the_principal_axes_kernel_integrates_to_one_and_follows_a_correlation():
+    rng = np.random.default_rng(4)
+    t = rng.normal(size=300)
+    X = pd.DataFrame({"a": t + 0.2 * rng.normal(size=300), "b": t + 0.2 * rng.normal(size=300)})
+    w = rng.uniform(0.5, 1.5, size=300)
+    own, principal = ProductKernel(), ProductKernel(principal_axes=True)
+    own.fit(X, w)
+    principal.fit(X, w)
+    g = np.linspace(-5, 5, 201)
+    a, b = np.meshgrid(g, g)
+    grid = pd.DataFrame({"a": a.ravel(), "b": b.ravel()})
+    cell = (g[1] - g[0]) ** 2
+    assert np.sum(principal.pdf(grid)) * cell == pytest.approx(1.0, abs=2e-3)
+    with seeded_global_state(1):
+        draws = {name: np.array([[p["a"], p["b"]] for p in (k.rvs_single() for _ in range(2000))])
+                 for name, k in (("own", own), ("principal", principal))}
+    corr = {name: np.corrcoef(d.T)[0, 1] for name, d in draws.items()}
+    assert corr["principal"] > 0.9  # the data's: 0.96
+    assert abs(corr["own"]) < 0.3  # own axes ignore it
+
+
+def test_the_mixed_kernel_is_the_mean_of_its_two_and_draws_from_both():
+    X = pd.DataFrame({"a": [0.0, 1.0, 3.0], "b": [0.0, 1.5, 2.0]})
+    w = np.array([0.2, 0.3, 0.5])
+    k, own, principal = MixedKernel(), ProductKernel(), ProductKernel(principal_axes=True)
+    for kernel in (k, own, principal):
+        kernel.fit(X, w)
+    x = {"a": 0.7, "b": 1.1}
+    assert k.pdf(x) == pytest.approx(0.5 * own.pdf(x) + 0.5 * principal.pdf(x))
+    frame = pd.DataFrame({"a": [0.7, 2.0], "b": [1.1, -1.0]})
+    assert np.allclose(k.pdf(frame), 0.5 * own.pdf(frame) + 0.5 * principal.pdf(frame))
+    picked = []
+    for seed in range(8):  # a fair coin from the global state, then that kernel's own draw
+        with seeded_global_state(seed):
+            mixed = k.rvs_single()
+        with seeded_global_state(seed):
+            part = principal if np.random.random() < 0.5 else own
+            picked.append(part is principal)
+            assert dict(mixed) == dict(part.rvs_single())
+    assert any(picked) and not all(picked)
+
+
 def test_the_one_model_prior_is_pyabcs_default_with_an_exact_pmf():
     import pyabc
 
@@ -226,6 +282,17 @@ def test_same_seed_same_bits_for_any_number_of_workers(tiny_fits):
     pd.testing.assert_frame_equal(a.particles, b.particles)
     assert np.array_equal(a.weights, b.weights)
     assert a.simulations == b.simulations
+
+
+def test_the_last_generation_runs_at_its_size_after_the_particle_cap_stops_the_others(tmp_path):
+    base = summaries.fit_scenario(load("baseline"))
+    capped = Budget(population=16, final=40, generations=9, simulations=50, runs=1, proposal="mixed")
+    with Runner(1) as one:
+        f = fit(base, ev.Evidence(), 3, capped, tmp_path / "c.db", one)
+    g = f.generations
+    assert 2 <= len(g) < 9  # the cap (50 particles) stopped the 16-particle generations early
+    assert list(g["accepted"]) == [16] * (len(g) - 1) + [40]
+    assert len(f.particles) == 40 and g["epsilon"].is_monotonic_decreasing
 
 
 def test_a_fit_keeps_its_particles_in_range_and_reports_each_generation(tiny_fits):

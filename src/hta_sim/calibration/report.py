@@ -123,8 +123,9 @@ def _write(cal: Calibration, folder: Path) -> None:
     settings = {k: str(getattr(cal.settings, k)) for k in cal.settings.__dataclass_fields__}
     info = manifest(cal.base, cal.settings.seed, len(cal.predictive), "vectorized", {
         "calibration": settings | {"model_runs": cal.simulations, "seconds": round(cal.seconds, 1),
-                                   "method": "ABC-SMC (pyABC), product-kernel proposal, median "
-                                             "tolerance; hold-out fit without the AB's scores",
+                                   "method": f"ABC-SMC (pyABC), {cal.settings.budget.proposal}-kernel "
+                                             "proposal, median tolerance; hold-out fit without the "
+                                             "AB's scores",
                                    "fitted_to": FITTED_TO,
                                    "acceptance_met": acceptance(table).met,
                                    "free_parameters": sp.names()},

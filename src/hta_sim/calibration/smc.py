@@ -1,11 +1,13 @@
 """ABC-SMC with pyABC: the posterior of the free parameters given the evidence to 2018.
 
 pyABC (Klinger, Rickert & Hasenauer 2018; Schälte et al. 2022) runs sequential Monte Carlo ABC:
-each generation proposes from the last one's weighted particles (a multivariate normal kernel),
+each generation proposes from the last one's weighted particles (``proposal``: ``Budget.proposal``),
 accepts a run whose distance (``evidence.distance_of``) lies within the generation's tolerance (the
 median of the last generation's distances; the distance is the largest |z| over the targets), and
 weighs it by prior over proposal density. Its SQL
-history (``abc.db``) keeps every generation. Priors are uniform over ``space.FREE``'s ranges.
+history (``abc.db``) keeps every generation; the last, larger one resumes from it (pyABC's
+``load``), so that it is run whatever stopped the ones before. Priors are uniform over
+``space.FREE``'s ranges.
 
 Randomness: pyABC draws its proposals from numpy's global random state (pyABC issue #400). The fit
 seeds that state from ``SeedSequence(seed)`` and puts the caller's state back afterwards; each
@@ -25,15 +27,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyabc
-from pyabc.populationstrategy import ListPopulationSize
 
 from ..arrays import Array
 from ..scenario import Scenario
 from . import space as sp
 from .evidence import NAMES, Evidence, distance_of
 from .executor import Runner
-from .proposal import ProductKernel
+from .proposal import MixedKernel, ProductKernel
 from .sampler import BatchModel, BatchSampler
+
+#: The proposal kernels a fit can use (docs/calibration.md measures both).
+PROPOSALS: dict[str, type[ProductKernel] | type[MixedKernel]] = {"product": ProductKernel,
+                                                                  "mixed": MixedKernel}
 
 
 @dataclass(frozen=True)
@@ -42,18 +47,18 @@ class Budget:
 
     Every generation but the last has ``population`` particles; the last has ``final``, so that
     the shipped posterior holds at least that many while the earlier generations stay cheap. The
-    fit stops earlier when the particles run out or a generation accepts too few.
+    generations before the last stop earlier when they have evaluated ``simulations`` particles or
+    one accepts fewer than ``min_acceptance``; the last then starts from where they stopped.
     """
 
     population: int = 500
     final: int = 1000
     generations: int = 12
-    simulations: int = 250_000  # particles evaluated, all generations: a cap, not a target
+    simulations: int = 250_000  # particles evaluated before the last generation: a cap, not a target
     runs: int = 2  # model runs a particle (its summaries are their mean)
     min_acceptance: float = 0.002
+    proposal: str = "product"  # or "mixed" (proposal.MixedKernel); PROPOSALS
 
-    def sizes(self) -> list[int]:
-        return [self.population] * (self.generations - 1) + [max(self.final, self.population)]
 
 
 @dataclass(frozen=True)
@@ -137,15 +142,21 @@ def fit(base: Scenario, evidence: Evidence, seed: int, budget: Budget, db: Path,
         return float(distance_of(x["s"][None, :], evidence)[0])
 
     logging.getLogger("ABC").setLevel(logging.WARNING)  # pyABC's per-generation chatter
+    url = f"sqlite:///{db}"
+
+    def smc(size: int) -> pyabc.ABCSMC:
+        return pyabc.ABCSMC(model, pri, distance, population_size=size, model_prior=OneModel(),
+                            sampler=sampler, eps=pyabc.MedianEpsilon(),
+                            transitions=PROPOSALS[budget.proposal]())
+
     with seeded_global_state(seed):
-        sizes = ListPopulationSize(budget.sizes(), nr_calibration_particles=budget.population)
-        abc = pyabc.ABCSMC(model, pri, distance, population_size=sizes, model_prior=OneModel(),
-                           sampler=sampler, eps=pyabc.MedianEpsilon(),
-                           transitions=ProductKernel())
-        abc.new(f"sqlite:///{db}", {"s": np.zeros(len(NAMES))})
-        history = abc.run(max_nr_populations=budget.generations,
-                          max_total_nr_simulations=budget.simulations,
-                          min_acceptance_rate=budget.min_acceptance)
+        first = smc(budget.population)
+        first.new(url, {"s": np.zeros(len(NAMES))})
+        first.run(max_nr_populations=max(budget.generations - 1, 1),
+                  max_total_nr_simulations=budget.simulations, min_acceptance_rate=budget.min_acceptance)
+        last = smc(max(budget.final, budget.population))  # resumed from the history (pyABC's load)
+        last.load(url, 1)
+        history = last.run(max_nr_populations=1, min_acceptance_rate=budget.min_acceptance)
     return _read(history, pri, space, sampler.simulations)
 
 
