@@ -14,7 +14,8 @@ costs acceptance. The same product taken along the weighted covariance's eigenve
 either's, so no proposal's weight can exceed twice what that component alone would give it.
 Measured from the shipped fit's generation 11 to tolerance 3.2, 20,000 proposals each
 (experiments/proposal_step.py): acceptance 0.92 % (own axes), 1.90 % (principal axes), 1.44 %
-(mixture); effective sample size a proposal 0.0021, 0.0021, 0.0038 (docs/calibration.md). The weights are exact for whichever proposal is used.
+(mixture); effective sample size a proposal 0.0021, 0.0021, 0.0038 (docs/calibration.md). The
+weights are exact for whichever proposal is used.
 This module does what pyABC's aggregation would, vectorised: pyABC's per-kernel calls cost 20 ms a
 proposal, four times the model run itself.
 """
