@@ -25,7 +25,7 @@ def markdown(cal: Calibration, table: pd.DataFrame, held: pd.DataFrame, ident: p
         f"places and host-home stays by {PROGRAMME_DATE}, the dip, its timing and the AB below the "
         "board (docs/calibration.md gives each error model). Nothing dated after 2018.", "",
         f"Method: pyABC ABC-SMC, {s.budget.population} particles a generation (the last "
-        f"{max(s.budget.final, s.budget.population)}), at most {s.budget.generations} generations and "
+        f"{s.budget.last_size}), at most {s.budget.generations} generations and "
         f"{s.budget.simulations} particles before the last, of {s.budget.runs} runs each; seed {s.seed}; "
         f"{cal.simulations} model runs in all, {cal.seconds:.0f} s.", "",
         f"**{acc.sentence()}**" + (" (a quick run: its budget is far too small to fit)" if s.quick

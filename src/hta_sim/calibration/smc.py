@@ -59,6 +59,10 @@ class Budget:
     min_acceptance: float = 0.002
     proposal: str = "product"  # or "mixed" (proposal.MixedKernel); PROPOSALS
 
+    @property
+    def last_size(self) -> int:
+        """Particles in the last generation: ``final``, and never fewer than a generation's."""
+        return max(self.final, self.population)
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,7 @@ def fit(base: Scenario, evidence: Evidence, seed: int, budget: Budget, db: Path,
         first.new(url, {"s": np.zeros(len(NAMES))})
         first.run(max_nr_populations=max(budget.generations - 1, 1),
                   max_total_nr_simulations=budget.simulations, min_acceptance_rate=budget.min_acceptance)
-        last = smc(max(budget.final, budget.population))  # resumed from the history (pyABC's load)
+        last = smc(budget.last_size)  # resumed from the history (pyABC's load)
         last.load(url, 1)
         history = last.run(max_nr_populations=1, min_acceptance_rate=budget.min_acceptance)
     return _read(history, pri, space, sampler.simulations)
