@@ -131,11 +131,12 @@ def samplers():
     numba's cache is then found again by a new process (a closure's compiled helpers would key it
     anew in every process).
     """
-    global _binomial_walk, _poisson_walk  # noqa: PLW0603 - compiled once, here (see _mulhilo)
+    global _binomial_walk, _poisson_walk, _no_event  # noqa: PLW0603 - compiled once, here (see _mulhilo)
     import numba
 
     _binomial_walk = numba.njit(inline="always")(_binomial_steps)
     _poisson_walk = numba.njit(inline="always")(_poisson_steps)
+    _no_event = numba.njit(inline="always")(_power_steps)
     jit = numba.njit(cache=True, nogil=True)
     return jit(_binomial_counts), jit(_poisson_counts), jit(_binomial_normal), jit(_poisson_normal)
 
@@ -143,6 +144,7 @@ def samplers():
 #: The walks the compiled passes call (``_binomial_steps``, ``_poisson_steps``), made by samplers().
 _binomial_walk: Any = None
 _poisson_walk: Any = None
+_no_event: Any = None
 
 
 #: Entries of the binomial pass's table of P(X = 0) = q**n by (n, q) (a power of two, at most).
@@ -195,7 +197,7 @@ def _binomial_counts(u, n, p, inner, exact_mean, out):  # pragma: no cover - com
             if table_n[h] == ni and table_q[h] == key:
                 first = table_first[h]
             else:
-                first = q ** np.float64(ni)
+                first = _no_event(q, ni)
                 table_n[h], table_q[h], table_first[h] = ni, key, first
             if not (ni * pi <= exact_mean and first > 0.0):
                 out[r, j] = -1
@@ -226,6 +228,20 @@ def _poisson_counts(u, lam, first, exact_mean, out):  # pragma: no cover - compi
             k = _poisson_walk(ui, li, f) if ui > f else 0
             out[r, j] = k
     return big_u[:big], big_at[:big]
+
+
+def _power_steps(q, n):  # pragma: no cover - compiled by samplers()
+    """q**n for n >= 1 by binary powers: multiplications only, so the same bits as ``sampling``'s
+    numpy loop on any IEEE machine (the C library's pow and numpy's differ in the last bit on some
+    CPUs, AVX-512's among them).
+    """
+    result, base = 1.0, q
+    while n > 0:
+        if n & 1:
+            result *= base
+        base *= base
+        n >>= 1
+    return result
 
 
 def _binomial_steps(u, n, ratio, first):  # pragma: no cover - compiled by samplers()
