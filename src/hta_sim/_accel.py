@@ -147,28 +147,16 @@ _poisson_walk: Any = None
 _no_event: Any = None
 
 
-#: Entries of the binomial pass's table of P(X = 0) = q**n by (n, q) (a power of two, at most).
-POWERS = 1 << 12
-
-
 def _binomial_counts(u, n, p, inner, exact_mean, out):  # pragma: no cover - compiled by samplers()
     """Binomial(n, clip(p, 0, 1)) by inversion where n p <= exact_mean and P(X = 0) > 0; element
     (r, j)'s chance is p[r, (j // inner) % width] (row 0 if p has one), its column kept by a
     counter rather than a division per element.
 
-    P(X = 0) = q**n is the costly step; a replicate's chances repeat across its cells and, for
-    replicates that share parameters, across replicates, so each is looked up in a direct-mapped
-    table by (n, q's bits) before it is computed: the same function of the same numbers, the same
-    bits. Elements left to the normal approximation get -1 in ``out`` and are listed.
+    P(X = 0) = q**n by binary powers (``_power_steps``): a handful of multiplications, cheaper than
+    the library's pow and than the table of computed powers this pass once kept in front of it.
+    Elements left to the normal approximation get -1 in ``out`` and are listed.
     """
     rows, cols = n.shape
-    size = 16
-    while size < POWERS and size < rows * cols:
-        size *= 2
-    mask = size - 1
-    table_n = np.zeros(size, np.int64)  # 0: empty (a looked-up n is >= 1)
-    table_q = np.empty(size, np.int64)
-    table_first = np.empty(size)
     big_u = np.empty(rows * cols, u.dtype)
     big_at = np.empty(rows * cols, np.int64)
     big = 0
@@ -192,13 +180,7 @@ def _binomial_counts(u, n, p, inner, exact_mean, out):  # pragma: no cover - com
             if not (np.isnan(pi) or pi < 1.0):
                 pi = 1.0
             q = 1.0 - pi
-            key = np.float64(q).view(np.int64)
-            h = (key ^ (key >> 13) ^ (key >> 29) ^ (key >> 43) ^ ni ^ (ni >> 9)) & mask  # no overflow
-            if table_n[h] == ni and table_q[h] == key:
-                first = table_first[h]
-            else:
-                first = _no_event(q, ni)
-                table_n[h], table_q[h], table_first[h] = ni, key, first
+            first = _no_event(q, ni)
             if not (ni * pi <= exact_mean and first > 0.0):
                 out[r, j] = -1
                 big_u[big], big_at[big] = u[r, j], r * cols + j
@@ -237,8 +219,7 @@ def _power_steps(q, n):  # pragma: no cover - compiled by samplers()
     """
     result, base = 1.0, q
     while n > 0:
-        if n & 1:
-            result *= base
+        result *= base if n & 1 else 1.0  # times one is exact: the numpy loop's where(), no branch
         base *= base
         n >>= 1
     return result
