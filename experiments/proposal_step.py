@@ -41,13 +41,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyabc
-from pyabc.transition import Transition, silverman_rule_of_thumb
-from scipy.special import logsumexp
+from scipy.special import expit, logit, logsumexp
 
 from hta_sim.arrays import Array
 from hta_sim.calibration import space as sp
@@ -65,47 +63,30 @@ TAG = 40  # stream tags of its own (calibration.run uses 0-2, calibration_depth 
 _IMAGES = np.arange(-2, 3)
 
 
-class CubeKernel(Transition):  # type: ignore[misc]
+class CubeKernel(ProductKernel):
     """The product of one-dimensional kernels on the prior's unit cube, reflected at its faces.
 
     The fit's coordinates are logits, u = logit(c), c = (x - low) / (high - low): a uniform prior is
     a standard logistic in u, whose density varies by orders of magnitude over the particles, and a
     Gaussian kernel in u cannot follow it; importance weights, prior over proposal, spread with it.
     In c the prior is flat, so a weight is 1 / q(c): a parameter the data leave free has a near-flat
-    proposal and a near-constant weight. Each proposal takes an ancestor per parameter (as
-    ``ProductKernel``), adds Gaussian noise in c and folds the result back into [0, 1] (Silverman
-    1986, §2.10: the reflection method); its density sums the folded images, exactly for the
-    draws. q(u) = q(c) prod c (1 - c), the Jacobian the logistic prior has too.
+    proposal and a near-constant weight. ``ProductKernel`` on the own axes, fitted in c, makes each
+    proposal (an ancestor per parameter plus Gaussian noise); the result is folded back into [0, 1]
+    (Silverman 1986, §2.10: the reflection method), and its density sums the folded images,
+    exactly for the draws. q(u) = q(c) prod c (1 - c), the Jacobian the logistic prior has too.
     """
 
-    def __init__(self, scaling: float = 1.0) -> None:
-        self.scaling = scaling
-
     def fit(self, frame: pd.DataFrame, w: Array) -> None:
-        self.names = list(frame.columns)
-        self.points = _cube(frame.to_numpy(dtype=float))  # (n, d)
-        self.weights = np.asarray(w, dtype=float) / np.sum(w)
-        self.cumulative = np.cumsum(self.weights)
-        mean = self.weights @ self.points
-        sd = np.sqrt(np.maximum(self.weights @ (self.points - mean) ** 2, 1e-12))
-        ess = 1.0 / np.sum(self.weights**2)
-        self.bandwidth = np.minimum(self.scaling * silverman_rule_of_thumb(ess, 1) * sd, 0.5)
-        self.log_w = np.log(np.maximum(self.weights, 1e-300))
+        super().fit(pd.DataFrame(expit(frame.to_numpy(dtype=float)), columns=frame.columns), w)
+        self.bandwidth = np.minimum(self.bandwidth, 0.5)  # folded images beyond _IMAGES stay negligible
 
     def rvs_single(self) -> pyabc.Parameter:
-        d = len(self.names)
-        picks = np.minimum(np.searchsorted(self.cumulative, np.random.random(d) * self.cumulative[-1]),
-                           len(self.weights) - 1)
-        c = _fold(self.points[picks, np.arange(d)] + self.bandwidth * np.random.normal(size=d))
-        return pyabc.Parameter(dict(zip(self.names, _logit(c).tolist(), strict=True)))
+        c = _fold(np.array(list(super().rvs_single().values())))
+        edge = np.clip(c, 1e-15, 1.0 - 1e-15)  # a fold onto a face exactly (measure zero) stays finite
+        return pyabc.Parameter(dict(zip(self.names, logit(edge).tolist(), strict=True)))
 
-    def pdf(self, x: Any) -> float | Array:
-        if isinstance(x, pd.DataFrame):
-            return np.array([self._pdf(row) for row in x[self.names].to_numpy(dtype=float)])
-        return self._pdf(np.array([x[n] for n in self.names], dtype=float))
-
-    def _pdf(self, u: Array) -> float:
-        c = _cube(u)
+    def _pdf(self, y: Array) -> float:
+        c = expit(y)  # pdf hands the logits over as they are (identity axes, centre 0)
         images = np.concatenate([2.0 * _IMAGES[:, None, None] + self.points[None],
                                  2.0 * _IMAGES[:, None, None] - self.points[None]])  # (10, n, d)
         z = (c - images) / self.bandwidth
@@ -114,22 +95,10 @@ class CubeKernel(Transition):  # type: ignore[misc]
         return float(np.exp(np.sum(log_q + np.log(c) + np.log1p(-c))))
 
 
-def _cube(u: Array) -> Array:
-    """Logits to the unit cube."""
-    out: Array = 1.0 / (1.0 + np.exp(-u))
-    return out
-
-
 def _fold(c: Array) -> Array:
     """Reflect into [0, 1] at both faces, as often as it takes (a triangle wave of period 2)."""
     m = np.mod(c, 2.0)
     out: Array = np.where(m > 1.0, 2.0 - m, m)
-    return out
-
-
-def _logit(c: Array) -> Array:
-    edge = np.clip(c, 1e-15, 1.0 - 1e-15)  # a fold onto a face exactly (measure zero) stays finite
-    out: Array = np.log(edge) - np.log1p(-edge)
     return out
 
 
@@ -148,7 +117,7 @@ class _Flat:
     def fit(self, frame: pd.DataFrame, w: np.ndarray) -> None:
         self.kernel.fit(frame, np.asarray(w, dtype=float) ** self.power)
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> object:
         return getattr(self.kernel, name)
 
 

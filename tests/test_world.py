@@ -44,6 +44,7 @@ def test_the_compiled_walk_gives_the_same_bits(monkeypatch):
     plain = sampling.binomial(u, n, p), sampling.poisson(u, p * 50)
     assert all(np.array_equal(a, b) for a, b in zip(compiled, plain, strict=True))
 
+
 def test_the_chance_of_no_event_is_q_to_the_n_by_multiplications_alone():
     """Exact where the powers are exact, within n ulps elsewhere: the library's pow is not used,
     because numpy's and the C library's differ in the last bit on AVX-512 CPUs."""
@@ -55,7 +56,6 @@ def test_the_chance_of_no_event_is_q_to_the_n_by_multiplications_alone():
     pow_ = np.array([math.pow(a, float(b)) for a, b in zip(q, n, strict=True)])  # within an ulp
     normal = pow_ > 1e-300  # a subnormal power keeps fewer digits, whichever way it is taken
     assert (np.abs(sampling.no_event(q, n)[normal] / pow_[normal] - 1.0) <= n[normal] * 2.0**-52).all()
-
 
 
 def test_extreme_uniforms_and_chances_give_none_or_all():

@@ -141,7 +141,8 @@ def samplers():
     return jit(_binomial_counts), jit(_poisson_counts), jit(_binomial_normal), jit(_poisson_normal)
 
 
-#: The walks the compiled passes call (``_binomial_steps``, ``_poisson_steps``), made by samplers().
+#: What the compiled passes call (``_binomial_steps``, ``_poisson_steps``, ``_power_steps``), made
+#: by samplers().
 _binomial_walk: Any = None
 _poisson_walk: Any = None
 _no_event: Any = None
