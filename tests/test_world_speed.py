@@ -181,6 +181,81 @@ def test_the_table_of_powers_gives_what_computing_gives():
     assert np.array_equal(together, _plain(sampling.binomial, u, n, p))
 
 
+@compiled
+@pytest.mark.usefixtures("_compiled_for_any_size")
+@pytest.mark.parametrize("seed", range(3))
+def test_the_compiled_ordinary_month_draws_what_the_numpy_month_draws(seed):
+    """Stocks from empty to tens of thousands (the normal approximation, in every draw), exit and
+    spell chances from 0 to 1, returns on and off: the same stock and flows, month after month."""
+    import dataclasses
+
+    import hta_sim
+    from hta_sim import engine
+    from hta_sim.month import MonthContext
+    from hta_sim.world import population
+
+    rng = np.random.default_rng(seed)
+    rows = 12
+    changes = [{"world.exit_new": float(rng.choice([0.0, 0.03, 0.5, 1.0])),
+                "world.exit_long": float(rng.choice([0.0, 0.02, 0.9])),
+                "world.to_long": float(rng.choice([0.0, 0.1, 1.0])),
+                "world.return_rate": float(rng.choice([0.0, 0.05, 0.7])),
+                "mechanisms.returns_to_homelessness": bool(r % 3)} for r in range(rows)]
+    base = hta_sim.load("baseline")
+    scenarios = [base.with_changes(c) for c in changes]
+    layout, p, draws, _ = engine.start(scenarios, engine.roster_of(base), seed, np.arange(rows))
+    youth = population.initial_youth(rows) * rng.integers(0, 40, (rows, 1, 8, 2))
+    youth[:, population.HOUSED] = rng.integers(0, 5000, (rows, 8, 2))
+    youth[rng.random(youth.shape) < 0.2] = 0
+    fast, plain = youth.copy(), youth.copy()
+    for t in range(-layout.prehistory, -layout.prehistory + 6):
+        m = MonthContext.before_alliance(layout, p, t, draws)
+        a = population.advance(fast, p, m)
+        b = _plain(population.advance, plain, p, m)
+        assert np.array_equal(fast, plain) and np.array_equal(a.stacked(), b.stacked()), t
+        assert (fast >= 0).all()
+    assert dataclasses.is_dataclass(a) and a.whole is not None  # the compiled pass ran
+
+
+@compiled
+@pytest.mark.usefixtures("_compiled_for_any_size")
+@pytest.mark.parametrize("seed", range(3))
+def test_the_compiled_solutions_month_houses_whom_the_numpy_month_houses(seed):
+    """Stays from none to thousands, places from none to unbounded, no flats to plenty, stays of
+    a month, fills of 0 to 1, each switch on and off: the same stock, flows and counts."""
+    import hta_sim
+    from hta_sim import engine, world
+    from hta_sim.month import MonthContext
+    from hta_sim.world import housing, population
+
+    rng = np.random.default_rng(seed)
+    rows = 12
+    changes = [{"flats.turnover": float(rng.choice([0.0, 0.05, 1.0])),
+                "flats.ordinary_share": float(rng.choice([0.0, 0.5, 1.0])),
+                "solutions.host_home.stay_months": float(rng.choice([1.0, 4.5])),
+                "solutions.dormitory.fill_rate": float(rng.choice([0.0, 0.3, 1.0])),
+                "solutions.housing_first.fill_rate": float(rng.choice([0.1, 1.0])),
+                "mechanisms.housing_constraint": bool(r % 2),
+                "mechanisms.dormitory_capacity": bool(r % 3),
+                "mechanisms.housing_first_capacity": bool(r % 4)} for r in range(rows)]
+    base = hta_sim.load("baseline")
+    scenarios = [base.with_changes(c) for c in changes]
+    layout, p, draws, state = engine.start(scenarios, engine.roster_of(base), seed, np.arange(rows))
+    state.youth[:] = rng.integers(0, 3000, state.youth.shape) * (rng.random(state.youth.shape) < 0.7)
+    state.flats[:] = rng.integers(0, 400, state.flats.shape)
+    state.municipal_places[:] = rng.integers(0, 2000, state.municipal_places.shape)
+    fast, plain = world.rows_of(state, np.arange(rows)), world.rows_of(state, np.arange(rows))
+    for t in range(4):
+        m = MonthContext.of(layout, p, t, draws)
+        a = housing.month(fast.youth, fast, p, m, population.advance(fast.youth, p, m))
+        b = _plain(lambda: housing.month(plain.youth, plain, p, m, population.advance(plain.youth, p, m)))
+        assert np.array_equal(a.stacked(), b.stacked()) and np.array_equal(a.flats_used, b.flats_used), t
+        for name in ("youth", "flats_free", "housed_by", "homes", "flats_let"):
+            assert getattr(fast, name).tobytes() == getattr(plain, name).tobytes(), (t, name)
+        assert (fast.youth >= 0).all()
+    assert a.whole is not None and fast.housed_by.sum() > 0  # the compiled pass ran, and housed
+
+
 # --- whole months: the compiled passes of the world and the numpy path, bit for bit ----------------
 
 #: Scenario variants that reach the passes' edges: places off (UNBOUNDED room, the normal

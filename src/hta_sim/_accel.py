@@ -11,7 +11,8 @@ Set HTA_SIM_NUMBA=0 to switch them off.
 The world's draws have compiled versions too, on the same terms: its Philox stream (``philox``,
 numpy's ``random_raw`` bit for bit; ``philox_runs`` writes the model's stream straight into its
 purposes' arrays) and its binomial and Poisson inversions (``samplers``, the
-numpy walks' arithmetic element by element); ``tests/test_world_speed.py`` checks them.
+numpy walks' arithmetic element by element), which ``world.compiled``'s whole months also call;
+``tests/test_world_speed.py`` checks them.
 """
 
 from __future__ import annotations
@@ -417,19 +418,6 @@ def _philox_scatter(keys, counter2, open_, runs, dests):  # pragma: no cover - c
                 used += 1
 
 
-@functools.cache
-def housing():
-    """Compiled passes of ``world.housing``'s month for wide batches, between its draws.
-
-    Each does, cell by cell, the whole-number steps that the numpy path does with many small array
-    operations (sums over the two bands, takes by priority): integers only, so any order of the
-    same additions gives the same counts. The draws stay ``world.sampling``'s (numpy's quantiles
-    for the normal approximation), called in between. ``tests/test_world_speed.py`` checks them.
-    """
-    jit = _jit()
-    return jit(_housing_settle), jit(_housing_room), jit(_housing_take), jit(_housing_finish)
-
-
 def _jit() -> Any:
     """numba's njit as every pass here uses it: cached on disk, no GIL, no fast-math."""
     import numba
@@ -437,104 +425,11 @@ def _jit() -> Any:
     return numba.njit(cache=True, nogil=True)
 
 
-def _housing_settle(placed, leaving, cap, free, youth, new, host, unhoused,
-                    to_flat):  # pragma: no cover - compiled by housing()
-    """Stays over the places end too (the younger band first), the leavers leave ``placed``, and
-    host-home leavers take free flats (younger first) or are homeless again (``new`` of youth).
+def _inline() -> Any:
+    """numba's njit for what the passes call: inlined into them, so cached with them."""
+    import numba
 
-    In place: ``leaving`` (R, types, M, B) becomes who moved on (host leavers: those with a flat),
-    ``free`` (R, M) loses the flats taken; writes ``unhoused`` (R, M, B) and ``to_flat`` (R, M).
-    """
-    rows, kinds, cells, _ = placed.shape
-    for r in range(rows):
-        for k in range(kinds):
-            for m in range(cells):
-                p0, p1 = placed[r, k, m, 0], placed[r, k, m, 1]
-                l0, l1 = leaving[r, k, m, 0], leaving[r, k, m, 1]
-                over = max(p0 + p1 - (l0 + l1) - cap[r, k, m], 0)
-                young = min(over, p0 - l0)
-                l0, l1 = l0 + young, l1 + min(over - young, p1 - l1)
-                placed[r, k, m, 0], placed[r, k, m, 1] = p0 - l0, p1 - l1
-                leaving[r, k, m, 0], leaving[r, k, m, 1] = l0, l1
-        for m in range(cells):
-            l0, l1 = leaving[r, host, m, 0], leaving[r, host, m, 1]
-            n = min(l0 + l1, free[r, m])
-            t0 = min(n, l0)
-            t1 = min(n - t0, l1)
-            to_flat[r, m] = t0 + t1
-            free[r, m] -= t0 + t1
-            leaving[r, host, m, 0], leaving[r, host, m, 1] = t0, t1
-            unhoused[r, m, 0], unhoused[r, m, 1] = l0 - t0, l1 - t1
-            youth[r, new, m, 0] += l0 - t0
-            youth[r, new, m, 1] += l1 - t1
-
-
-def _housing_room(youth, placed, cap, bound, k, new, long, room,
-                  available):  # pragma: no cover - compiled by housing()
-    """(R, M) the homeless a type may take (``available``) and the room it has: its free places
-    where they bind (``bound`` (R,)), else everyone available."""
-    rows, _, cells, _ = youth.shape
-    for r in range(rows):
-        for m in range(cells):
-            a = (youth[r, new, m, 0] + youth[r, new, m, 1]) + (youth[r, long, m, 0] + youth[r, long, m, 1])
-            available[r, m] = a
-            if bound[r]:
-                room[r, m] = max(cap[r, k, m] - (placed[r, k, m, 0] + placed[r, k, m, 1]), 0)
-            else:
-                room[r, m] = a
-
-
-def _housing_take(youth, wanted, available, free, used, entered, k, order,
-                  flats):  # pragma: no cover - compiled by housing()
-    """Type k takes min(wanted, available) from youth compartment by compartment in ``order``
-    ((state, band) rows); with ``flats``, only as many as free flats allow, and counts them used."""
-    rows, _, cells, _ = youth.shape
-    for r in range(rows):
-        for m in range(cells):
-            w = wanted[r, m]
-            if flats:
-                w = min(w, free[r, m] - used[r, m])
-            n = min(w, available[r, m])
-            rest = n
-            for i in range(order.shape[0]):
-                state, band = order[i, 0], order[i, 1]
-                t = min(rest, youth[r, state, m, band])
-                rest -= t
-                youth[r, state, m, band] -= t
-                entered[r, k, m, band] += t
-            if flats:
-                used[r, m] += n
-
-
-def _housing_finish(youth, placed, entered, moved_on, states, housed, housed_by, homes, flats_let,
-                    to_flat, used):  # pragma: no cover - compiled by housing()
-    """The month's end: the solutions' stock is who stayed and who entered; those who moved on are
-    housed; the cumulative counts (by type, in all, and flats let) grow. ``used`` becomes the month's
-    flats let through the solutions, by municipality."""
-    rows, kinds, cells, bands = placed.shape
-    for r in range(rows):
-        total = 0
-        for k in range(kinds):
-            by_type = 0
-            for m in range(cells):
-                for b in range(bands):
-                    e = entered[r, k, m, b]
-                    youth[r, states[k], m, b] = placed[r, k, m, b] + e
-                    by_type += e
-            housed_by[r, k] += by_type
-            total += by_type
-        homes[r] += total
-        for m in range(cells):
-            for b in range(bands):
-                on = moved_on[r, 0, m, b]
-                for k in range(1, kinds):
-                    on += moved_on[r, k, m, b]
-                youth[r, housed, m, b] += on
-        let = 0
-        for m in range(cells):
-            used[r, m] += to_flat[r, m]
-            let += used[r, m]
-        flats_let[r] += let
+    return numba.njit(inline="always")
 
 
 @functools.cache
@@ -550,36 +445,3 @@ def _places_by_cell(solution, site, places, out):  # pragma: no cover - compiled
     for r in range(places.shape[0]):
         for k in range(places.shape[1]):
             out[r, solution[r, k], site[r, k]] += places[r, k]
-
-
-@functools.cache
-def population():
-    """``month_end(youth, draws, states, flows)``: the ordinary month's whole-number end for wide
-    batches (``world.population.advance``): each compartment gains and loses its drawn flows, the
-    younger band's ageing arrives in the older one, and the month's flows are written in
-    ``population.FLOWS`` order. Integers only, so the numpy path's counts exactly."""
-    return _jit()(_population_end)
-
-
-def _population_end(youth, draws, states, flows):  # pragma: no cover - compiled by population()
-    """``draws`` (8 arrays (R, M, B)): inflow, exit_new, age_new, to_long, exit_long, age_long, returns,
-    age_housed; ``states``: the NEW, LONG and HOUSED indices of youth; ``flows`` (R, 7, M, B)."""
-    new, long, housed = states[0], states[1], states[2]
-    rows, _, cells, _ = youth.shape
-    for r in range(rows):
-        for m in range(cells):
-            for b in range(2):
-                inflow, exit_new, age_new, to_long = draws[0][r, m, b], draws[1][r, m, b], \
-                    draws[2][r, m, b], draws[3][r, m, b]
-                exit_long, age_long, back, age_housed = draws[4][r, m, b], draws[5][r, m, b], \
-                    draws[6][r, m, b], draws[7][r, m, b]
-                up_new = draws[2][r, m, 0] if b == 1 else 0  # the younger band's ageing arrives
-                up_long = draws[5][r, m, 0] if b == 1 else 0
-                up_housed = draws[7][r, m, 0] if b == 1 else 0
-                youth[r, new, m, b] += inflow + back - exit_new - age_new - to_long + up_new
-                youth[r, long, m, b] += to_long - exit_long - age_long + up_long
-                youth[r, housed, m, b] += up_housed - back - age_housed
-                flows[r, 0, m, b], flows[r, 1, m, b], flows[r, 2, m, b] = inflow, exit_new, exit_long
-                flows[r, 3, m, b], flows[r, 6, m, b] = to_long, back
-                flows[r, 4, m, b] = age_new + age_long if b == 0 else 0  # aged up: 18-24 -> 25-29
-                flows[r, 5, m, b] = age_new + age_long if b == 1 else 0  # aged out: 25-29 -> 30

@@ -21,9 +21,9 @@ from ..parameters import Params
 from ..state import State
 from ..streams import SOLUTION_PURPOSES
 from ..vocabulary import BANDS, MUNICIPALITIES, SOLUTIONS, YOUTH_STATES
-from . import evidence
+from . import compiled, evidence
 from .population import AGEING, HOUSED, LONG, NEW, OLDER, YOUNGER, MonthFlows, _older
-from .sampling import binomial, poisson
+from .sampling import EXACT_MEAN, binomial, poisson
 
 PLACED = [YOUTH_STATES.index(t) for t in SOLUTIONS]  # the youth states of the solutions, in order
 DORMITORY, HOST_HOME, HOUSING_FIRST = range(len(SOLUTIONS))
@@ -87,12 +87,12 @@ def widen(s: State, p: Params, m: MonthContext, public_affairs_fte: Array) -> No
 def month(youth: Codes, s: State, p: Params, m: MonthContext, ordinary: MonthFlows) -> HousingFlows:
     """The solutions' month in place on ``youth``; ``ordinary``: the month's ordinary flows."""
     u = _uniforms(m)
+    cap = solutions.capacity(s, p)  # the places the month starts with: nothing here changes them
+    if _accel.use(len(youth)):
+        return _month_compiled(youth, s, p, u, cap, ordinary)
     placed = youth[:, PLACED].copy()  # (R, types, M, B)
     aged = binomial(u[:, _slice("age")], placed, AGEING[None, None, None, :])
     placed += _older(aged) - aged
-    cap = solutions.capacity(s, p)  # the places the month starts with: nothing here changes them
-    if _accel.use(len(youth)):
-        return _month_compiled(youth, s, p, ordinary, (u, placed, aged, cap))
     leaving = _leavers(u, placed, cap, p)
     placed -= leaving
     free = _vacancies(s, p, u, ordinary)
@@ -117,40 +117,38 @@ def month(youth: Codes, s: State, p: Params, m: MonthContext, ordinary: MonthFlo
                         unhoused=unhoused, flats_used=to_flat.sum(axis=-1) + used)
 
 
-def _month_compiled(youth: Codes, s: State, p: Params, ordinary: MonthFlows,
-                    start: tuple[Array, Codes, Codes, Codes]) -> HousingFlows:
-    """As ``month`` from the stays' ageing on, the whole-number steps in compiled passes
-    (``_accel.housing``) between the same draws: wide batches spend their time in numpy's
-    per-call overhead on the many small (type, municipality, band) arrays otherwise."""
-    settle, room_of, take, finish = _accel.housing()
-    u, placed, aged, cap = start
-    R, T, M, B = placed.shape
+def _month_compiled(youth: Codes, s: State, p: Params, u: Array, cap: Codes,
+                    ordinary: MonthFlows) -> HousingFlows:
+    """As ``month``, in one compiled pass (``compiled.housing_month``) a replicate at a time: the
+    same draws in the same order on each cell, and the same whole-number steps, so the same counts.
+    Wide batches otherwise spend their time on many small (type, municipality, band) arrays."""
+    R, M, B = len(youth), len(MUNICIPALITIES), len(BANDS)
     flows = np.zeros((R, len(FLOWS), M, B), dtype=np.int64)
-    entered, moved_on, aged_up, aged_out = (flows[:, i * T:(i + 1) * T] for i in range(4))
-    unhoused = flows[:, 4 * T]
-    stay = np.concatenate([t.stay_months for t in solutions.types(p)], axis=1)[:, :, None, None]
-    moved_on[:] = binomial(u[:, _slice("leave")], placed, 1.0 / stay)  # the leavers, then who moved on
-    free = _vacancies(s, p, u, ordinary)
-    s.flats_free[:] = free
-    to_flat = np.empty_like(free)
-    settle(placed, moved_on, cap, free, youth, NEW, HOST_HOME, unhoused, to_flat)
+    kinds = solutions.types(p)
+    stay = np.concatenate([t.stay_months for t in kinds], axis=1)
+    chances = np.stack([1.0 / stay, np.concatenate([t.fill_rate for t in kinds], axis=1)], axis=1)
+    q = p.flats
+    vacancy = np.concatenate([q.turnover, q.ordinary_share, p.mechanisms.housing_constraint], axis=1)
     bound = solutions.capacity_switches(p) > 0
-    used, room, available = np.zeros_like(free), np.empty_like(free), np.empty_like(free)
-    for k, t in enumerate(solutions.types(p)):
-        room_of(youth, placed, cap, bound[:, k], k, NEW, LONG, room, available)
-        wanted = binomial(u[:, _U[f"fill_{SOLUTIONS[k]}"], :, YOUNGER], room, t.fill_rate)
-        take(youth, wanted, available, free, used, entered, k, _ORDER[k], k == HOUSING_FIRST)
-    finish(youth, placed, entered, moved_on, _PLACED, HOUSED, s.housed_by, s.homes, s.flats_let,
-           to_flat, used)
-    aged_up[..., YOUNGER] = aged[..., YOUNGER]
-    aged_out[..., OLDER] = aged[..., OLDER]
-    return HousingFlows(entered=entered, moved_on=moved_on, aged_up=aged_up, aged_out=aged_out,
-                        unhoused=unhoused, flats_used=used, whole=flows)
+    free, used = np.empty((R, M), dtype=np.int64), np.empty((R, M), dtype=np.int64)
+    assert ordinary.whole is not None  # the compiled ordinary month's flows, (R, FLOWS, M, B)
+    compiled.housing_month()(youth, u, _AT, chances, AGEING, bound, cap, s.flats, vacancy, ordinary.whole,
+                           _ORDER, _STATES, compiled.ndtri_address(), solutions.UNBOUNDED, EXACT_MEAN,
+                           flows, free, used, s.housed_by, s.homes, s.flats_let)
+    s.flats_free[:] = free
+    T = len(SOLUTIONS)
+    return HousingFlows(entered=flows[:, :T], moved_on=flows[:, T:2 * T], aged_up=flows[:, 2 * T:3 * T],
+                        aged_out=flows[:, 3 * T:4 * T], unhoused=flows[:, 4 * T], flats_used=used,
+                        whole=flows)
 
 
 #: PRIORITY and PLACED as the compiled passes take them: (types, 4 compartments, (state, band)).
 _ORDER = np.array([PRIORITY[k] for k in range(len(SOLUTIONS))], dtype=np.int64)
-_PLACED = np.array(PLACED, dtype=np.int64)
+_STATES = np.array([*PLACED, NEW, LONG, HOUSED], dtype=np.int64)
+#: Where the compiled month finds its uniforms: the first type's ageing, leaving and filling, then
+#: the vacancies and the ordinary exits' flats.
+_AT = np.array([_U[f"{kind}_{SOLUTIONS[0]}"] for kind in ("age", "leave", "fill")] + [_U["vacancies"],
+               _U["ordinary"]], dtype=np.int64)
 
 
 def _uniforms(m: MonthContext) -> Array:

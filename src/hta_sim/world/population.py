@@ -21,8 +21,8 @@ from ..parameters import Params, choice_code
 from ..scenario import World
 from ..streams import WORLD_PURPOSES
 from ..vocabulary import BAND_YEARS, BANDS, HOMELESS_STATES, MUNICIPALITIES, YOUTH_STATES
-from . import evidence
-from .sampling import binomial, poisson
+from . import compiled, evidence
+from .sampling import EXACT_MEAN, binomial, poisson
 
 NEW, LONG, HOUSED = (YOUTH_STATES.index(s) for s in ("new", "long", "housed"))
 HOMELESS = [YOUTH_STATES.index(s) for s in HOMELESS_STATES]
@@ -101,10 +101,14 @@ def advance(youth: Codes, p: Params, m: MonthContext) -> MonthFlows:
     q = p.world
     cell = inflow_rate(p, m)[:, :, None] * evidence.municipality_shares()[None, :, None] \
         * np.stack([q.share_18_24, 1.0 - q.share_18_24], axis=-1)  # (R, M, B)
+    back_chance = q.return_rate * p.mechanisms.returns_to_homelessness
+    if _accel.use(len(youth)):
+        return _month_compiled(youth, u, cell, np.concatenate([q.exit_new, q.exit_long, back_chance,
+                                                               q.to_long], axis=1))
     age = AGEING[None, None, :]
     new, long, housed = youth[:, NEW], youth[:, LONG], youth[:, HOUSED]
     x_new, x_long = q.exit_new[:, :, None], q.exit_long[:, :, None]
-    x_back = (q.return_rate * p.mechanisms.returns_to_homelessness)[:, :, None]
+    x_back = back_chance[:, :, None]
     inflow = poisson(u[:, _U["inflow"]], cell)
     exit_new = binomial(u[:, _U["exit_new"]], new, x_new)
     age_new = binomial(u[:, _U["age_new"]], new - exit_new, _given(age, x_new))
@@ -114,9 +118,6 @@ def advance(youth: Codes, p: Params, m: MonthContext) -> MonthFlows:
     age_long = binomial(u[:, _U["age_long"]], long - exit_long, _given(age, x_long))
     back = binomial(u[:, _U["returns"]], housed, x_back)
     age_housed = binomial(u[:, _U["age_housed"]], housed - back, _given(age, x_back))
-    if _accel.use(len(youth)):
-        return _end_compiled(youth, (inflow, exit_new, age_new, to_long, exit_long, age_long, back,
-                                     age_housed))
     youth[:, NEW] += inflow + back - exit_new - age_new - to_long + _older(age_new)
     youth[:, LONG] += to_long - exit_long - age_long + _older(age_long)
     youth[:, HOUSED] += _older(age_housed) - back - age_housed
@@ -128,11 +129,14 @@ def advance(youth: Codes, p: Params, m: MonthContext) -> MonthFlows:
                       aged_up=aged_up, aged_out=aged_out, returns=back)
 
 
-def _end_compiled(youth: Codes, draws: tuple[Codes, ...]) -> MonthFlows:
-    """As ``advance``'s end, in one compiled pass (``_accel.population``): the many small
-    whole-number operations on (R, municipality, band) arrays cost more than the draws' walks."""
+def _month_compiled(youth: Codes, u: Array, cell: Array, chances: Array) -> MonthFlows:
+    """As ``advance`` from the draws on, in one compiled pass (``_accel.population_month``): each
+    cell's draws one after another, with the same arithmetic, so the same counts. The Poisson's
+    P(X = 0) is numpy's exp, as ``sampling.poisson`` takes it."""
+    lam = np.maximum(cell, 0.0)
     flows = np.empty((len(youth), len(FLOWS), *youth.shape[2:]), dtype=np.int64)
-    _accel.population()(youth, draws, _STATES, flows)
+    compiled.population_month()(youth, u, lam, np.exp(-lam), chances, AGEING, EXACT_MEAN,
+                              compiled.ndtri_address(), _STATES, flows)
     return MonthFlows(**{name: flows[:, k] for k, name in enumerate(FLOWS)}, whole=flows)
 
 
