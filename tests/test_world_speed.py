@@ -248,12 +248,54 @@ def test_the_compiled_solutions_month_houses_whom_the_numpy_month_houses(seed):
     for t in range(4):
         m = MonthContext.of(layout, p, t, draws)
         a = housing.month(fast.youth, fast, p, m, population.advance(fast.youth, p, m))
-        b = _plain(lambda: housing.month(plain.youth, plain, p, m, population.advance(plain.youth, p, m)))
+        ordinary = _plain(population.advance, plain.youth, p, m)
+        b = _plain(housing.month, plain.youth, plain, p, m, ordinary)
         assert np.array_equal(a.stacked(), b.stacked()) and np.array_equal(a.flats_used, b.flats_used), t
         for name in ("youth", "flats_free", "housed_by", "homes", "flats_let"):
             assert getattr(fast, name).tobytes() == getattr(plain, name).tobytes(), (t, name)
         assert (fast.youth >= 0).all()
     assert a.whole is not None and fast.housed_by.sum() > 0  # the compiled pass ran, and housed
+
+
+@compiled
+@pytest.mark.usefixtures("_compiled_for_any_size")
+@pytest.mark.parametrize("seed", range(3))
+def test_compiled_adoption_draws_what_the_numpy_adoption_draws(seed):
+    """Adopters from none to every municipality of a cell, funded starts, results seen or not,
+    financing on and off, chances up to 1: the same adoptions, stops, grants and places."""
+    import hta_sim
+    from hta_sim import engine, municipalities, world
+    from hta_sim.month import MonthContext
+
+    rng = np.random.default_rng(seed)
+    rows = 12
+    changes = [{"adoption.imitation": float(rng.choice([0.0, 0.3, 1.0])),
+                "adoption.financing_boost": float(rng.choice([0.0, 5.0])),
+                "adoption.stop_rate": float(rng.choice([0.0, 0.05, 1.0])),
+                "adoption.funded_months": float(rng.choice([1.0, 24.0])),
+                "mechanisms.adoption_diffusion": bool(r % 4)} for r in range(rows)]
+    base = hta_sim.load("baseline")
+    scenarios = [base.with_changes(c) for c in changes]
+    layout, p, draws, state = engine.start(scenarios, engine.roster_of(base), seed, np.arange(rows))
+    sizes = municipalities.SIZES
+    some = rng.random(state.adopters.shape) < 0.5
+    state.adopters[:] = rng.integers(0, sizes + 1, state.adopters.shape) * some
+    state.funded_adopters[:] = rng.integers(0, state.adopters + 1)
+    state.visible[:] = rng.random(rows) * 50
+    state.unshown[:] = rng.random(rows) * 50 * (rng.random(rows) < 0.8)
+    state.pool_budget[:] = rng.choice([0.0, 0.5, 30.0], rows)
+    state.places[:] = rng.integers(0, 40, state.places.shape)
+    state.solution[:] = rng.integers(0, 3, state.solution.shape)
+    state.site[:] = rng.integers(0, 8, state.site.shape)
+    fast, plain = world.rows_of(state, np.arange(rows)), world.rows_of(state, np.arange(rows))
+    fte = rng.random(rows) * 2
+    for t in (0, 30, 31, 60):
+        m = MonthContext.of(layout, p, t, draws)
+        municipalities.adopt(fast, p, m, fte)
+        _plain(municipalities.adopt, plain, p, m, fte)
+        for name in ("adopters", "funded_adopters", "pool_budget", "municipal_places"):
+            assert getattr(fast, name).tobytes() == getattr(plain, name).tobytes(), (t, name)
+    assert (fast.adopters != state.adopters).any()  # the draws had something to do
 
 
 # --- whole months: the compiled passes of the world and the numpy path, bit for bit ----------------

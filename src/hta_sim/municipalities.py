@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _accel
 from .arrays import Array, Codes, Mask
 from .month import MonthContext
 from .parameters import Params
@@ -25,7 +26,8 @@ from .solutions import SIZES, adopter_places, counted, each_municipality
 from .state import State
 from .streams import SOLUTION_PURPOSES
 from .vocabulary import BANDS, MUNICIPALITIES, SOLUTIONS
-from .world.sampling import binomial
+from .world import compiled
+from .world.sampling import EXACT_MEAN, binomial
 
 DENMARK = int(SIZES.sum())  # 98
 _U = {name: k for k, name in enumerate(SOLUTION_PURPOSES)}
@@ -70,27 +72,36 @@ def chances(s: State, p: Params, m: MonthContext, local_alliances_fte: Array,
             financing: tuple[bool, ...]) -> list[Array]:
     """``chance`` with and/or without the financing lift, one for each of ``financing``: what
     does not depend on the lift (running, partners, readiness) is computed once for all."""
-    q = p.adoption
-    run = running(s)
+    run, seen = running(s), _seen(s)
     # a non-adopter sees every municipality running the type but itself: in a cell of one, that cell
     # (it may host the alliance's initiative); in the grouped rest, all of them, its neighbours too
     own = np.where(SIZES == 1, run, 0)
     elsewhere = (run.sum(axis=2, keepdims=True) - own) / DENMARK
-    seen = np.divide(s.visible, s.visible + s.unshown, out=np.zeros(len(s.visible)),
-                     where=(s.visible + s.unshown) > 0)
+    seen_elsewhere = p.adoption.imitation[:, :, None] * elsewhere * seen[:, None, None]
+    switch = p.mechanisms.adoption_diffusion[:, :, None]
+    return [np.clip(seen_elsewhere * lift[:, None, :] * switch, 0.0, 1.0)
+            for lift in _lifts(s, p, m, local_alliances_fte, financing)]
+
+
+def _seen(s: State) -> Array:
+    """(R,) the share of the alliance's results that are visible (0 before any)."""
+    shown = s.visible + s.unshown
+    return np.divide(s.visible, shown, out=np.zeros(len(s.visible)), where=shown > 0)
+
+
+def _lifts(s: State, p: Params, m: MonthContext, local_alliances_fte: Array,
+           financing: tuple[bool, ...]) -> list[Array]:
+    """(R, M) what multiplies imitation, one for each of ``financing``: financing help (if
+    counted), local-alliance work, barriers, partners and the municipality's readiness."""
+    q = p.adoption
     readiness = np.concatenate([c.readiness for c in each_municipality(p)], axis=1)  # (R, M)
     help_on = financed(s, p, m)[:, None]
     local = 1.0 + q.local_alliance_boost * local_alliances_fte[:, None]
     barrier = 1.0 - q.barrier_weight * s.barrier[:, None]
     partners = 1.0 + q.partner_boost * partner_share(s)
-    seen_elsewhere = q.imitation[:, :, None] * elsewhere * seen[:, None, None]
-    out: list[Array] = []
-    for with_financing in financing:  # each product in the order of the one formula, for its bits
-        lift = (1.0 + q.financing_boost * help_on * with_financing) * local * barrier * partners \
-            * readiness  # (R, M)
-        h = seen_elsewhere * lift[:, None, :]
-        out.append(np.clip(h * p.mechanisms.adoption_diffusion[:, :, None], 0.0, 1.0))
-    return out
+    # each product in the order of the one formula, for its bits
+    return [(1.0 + q.financing_boost * help_on * with_financing) * local * barrier * partners * readiness
+            for with_financing in financing]
 
 
 def adopt(s: State, p: Params, m: MonthContext, local_alliances_fte: Array) -> None:
@@ -102,22 +113,46 @@ def adopt(s: State, p: Params, m: MonthContext, local_alliances_fte: Array) -> N
     if m.solutions is None:
         return
     u = m.solutions.reshape(len(s.stage), len(SOLUTION_PURPOSES), len(MUNICIPALITIES), len(BANDS))
-    switch = p.mechanisms.adoption_diffusion[:, :, None]
+    switch = p.mechanisms.adoption_diffusion
     eligible, draws = SIZES - s.adopters, _draws(u, "adopt")
-    # the same uniforms with and without the financing lift (inversion: own <= lifted): the lift's
-    # extra adopters are those financing brings, and only as many as are paid for adopt
-    alone, helped = chances(s, p, m, local_alliances_fte, (False, True))
-    own = binomial(draws, eligible, alone)
-    lifted = binomial(draws, eligible, helped)
+    stopping, ending = p.adoption.stop_rate * switch, switch / p.adoption.funded_months
+    if _accel.use(len(s.stage)):
+        own, lifted, stops, ends = _draws_compiled(s, p, m, local_alliances_fte, u, eligible,
+                                                   (stopping, ending))
+    else:
+        # the same uniforms with and without the financing lift (inversion: own <= lifted): the
+        # lift's extra adopters are those financing brings, and only as many as are paid for adopt
+        alone, helped = chances(s, p, m, local_alliances_fte, (False, True))
+        own = binomial(draws, eligible, alone)
+        lifted = binomial(draws, eligible, helped)
+        stops = binomial(_draws(u, "stop"), s.adopters - s.funded_adopters, stopping[:, :, None])
+        ends = binomial(_draws(u, "expire"), s.funded_adopters, ending[:, :, None])
     funded = _pay_grants(s, p, m, lifted - own, draws)
-    new = own + funded
-    stops = binomial(_draws(u, "stop"), s.adopters - s.funded_adopters,
-                     p.adoption.stop_rate[:, :, None] * switch)
-    ends = binomial(_draws(u, "expire"), s.funded_adopters,
-                    switch / p.adoption.funded_months[:, :, None])
     s.funded_adopters += funded - ends
-    s.adopters += new - stops
+    s.adopters += own + funded - stops
     s.municipal_places[:] = s.adopters * adopter_places(p)
+
+
+def _draws_compiled(s: State, p: Params, m: MonthContext, local_alliances_fte: Array, u: Array,
+                    eligible: Codes, chances: tuple[Array, Array]) -> tuple[Codes, ...]:
+    """``adopt``'s four draws and the chances behind them in one compiled pass a replicate at a time
+    (``world.compiled.adoption_draws``), with ``chances``' arithmetic: the same counts."""
+    out = tuple(np.empty_like(eligible) for _ in range(4))
+    by_type = eligible.shape[:2]  # (R, types): a parameter may be one for all types
+
+    def each(x: Array) -> Array:
+        return np.ascontiguousarray(np.broadcast_to(x, by_type))
+
+    lifts = np.stack(_lifts(s, p, m, local_alliances_fte, (False, True)), axis=1)
+    compiled.adoption_draws()(running(s), SIZES, DENMARK, each(p.adoption.imitation), _seen(s), lifts,
+                              each(p.mechanisms.adoption_diffusion), eligible, s.adopters,
+                              s.funded_adopters, u, _AT, np.stack([each(c) for c in chances], axis=1),
+                              EXACT_MEAN, compiled.ndtri_address(), *out)
+    return out
+
+
+#: Where the compiled draws find their uniforms: the first type's adopt, stop and expire purposes.
+_AT = np.array([_U[f"{kind}_{SOLUTIONS[0]}"] for kind in ("adopt", "stop", "expire")], dtype=np.int64)
 
 
 def _draws(u: Array, kind: str) -> Array:

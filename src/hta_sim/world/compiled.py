@@ -124,9 +124,9 @@ def _clip_steps(x):  # pragma: no cover - compiled by population_month()
 
 def _binomial_draw(ui, ni, pi, exact_mean, ndtri):  # pragma: no cover - compiled by population_month()
     """One Binomial(ni, clip(pi)) count, as ``_binomial_counts`` and ``_binomial_normal`` draw it."""
-    if ni <= 0:
-        return 0
     pi = _clip01(pi)
+    if ni <= 0 or pi == 0.0:  # nobody there, or no chance: nobody leaves (P(X = 0) = 1 exactly)
+        return 0
     q = 1.0 - pi
     first = _no_event(q, ni)
     if not (ni * pi <= exact_mean and first > 0.0):
@@ -281,3 +281,42 @@ def _end_steps(youth, states, flows, placed, used, housed_by, homes, flats_let,
             youth[r, states[kinds + 2], m, b] += on
         let += used[r, m]
     flats_let[r] += let
+
+
+@functools.cache
+def adoption_draws() -> Any:
+    """``draws(run, sizes, denmark, imitation, seen, lifts, switch, eligible, adopters, funded, u, at,
+    chances, exact_mean, ndtri, own, lifted, stops, ends)``: ``municipalities.adopt``'s month of
+    draws, each cell's chances as ``municipalities.chances`` computes them.
+
+    ``run`` (R, types, M): municipalities running each type; ``sizes`` (M,); ``imitation`` and
+    ``switch`` (R, types); ``seen`` (R,); ``lifts`` (R, 2, M): without and with financing help;
+    ``eligible``, ``adopters`` and ``funded`` (R, types, M); ``u`` (R, purposes, M, B): the
+    solutions' uniforms, ``at`` where the first type's adopt, stop and expire purposes start;
+    ``chances`` (R, 2, types): stopping and a funded start's ending. Writes the four (R, types, M).
+    """
+    _compile_draws()
+    return _accel._jit()(_adoption_draws)
+
+
+def _adoption_draws(run, sizes, denmark, imitation, seen, lifts, switch, eligible, adopters, funded, u,
+                    at, chances, exact_mean, ndtri, own, lifted, stops,
+                    ends):  # pragma: no cover - compiled by adoption_draws()
+    rows, kinds, cells = run.shape
+    for r in range(rows):
+        for k in range(kinds):
+            total = 0
+            for m in range(cells):
+                total += run[r, k, m]
+            for m in range(cells):
+                mine = run[r, k, m] if sizes[m] == 1 else 0  # a cell of one does not see itself
+                seen_elsewhere = imitation[r, k] * ((total - mine) / denmark) * seen[r]
+                alone = _clip01(seen_elsewhere * lifts[r, 0, m] * switch[r, k])
+                helped = _clip01(seen_elsewhere * lifts[r, 1, m] * switch[r, k])
+                n, ua = eligible[r, k, m], u[r, at[0] + k, m, 0]
+                own[r, k, m] = _binomial_one(ua, n, alone, exact_mean, ndtri)
+                lifted[r, k, m] = _binomial_one(ua, n, helped, exact_mean, ndtri)
+                stops[r, k, m] = _binomial_one(u[r, at[1] + k, m, 0], adopters[r, k, m] - funded[r, k, m],
+                                               chances[r, 0, k], exact_mean, ndtri)
+                ends[r, k, m] = _binomial_one(u[r, at[2] + k, m, 0], funded[r, k, m], chances[r, 1, k],
+                                              exact_mean, ndtri)
