@@ -298,6 +298,45 @@ def test_compiled_adoption_draws_what_the_numpy_adoption_draws(seed):
     assert (fast.adopters != state.adopters).any()  # the draws had something to do
 
 
+@compiled
+@pytest.mark.usefixtures("_compiled_for_any_size")
+def test_compiled_picks_and_recruits_equal_the_numpy_ones():
+    """Categories of no weight, uniforms on an interval's edge, shares broadcast or by row; slots of
+    every type and stage, paces from 0 to 2: the same categories, rescaled uniforms, units, places."""
+    from types import SimpleNamespace
+
+    import hta_sim
+    from hta_sim import engine, solutions
+    from hta_sim.vocabulary import STAGES
+
+    rng = np.random.default_rng(5)
+    for width in (3, 8):
+        shares = rng.random((300, width)) * (rng.random((300, width)) < 0.7)
+        shares[:, -1] += 0.01
+        shares /= shares.sum(axis=1, keepdims=True)
+        u = rng.random(300)
+        u[:40] = np.cumsum(shares, axis=1)[:40, rng.integers(0, width)]  # on an edge
+        for given in (shares, np.broadcast_to(shares[0], shares.shape)):
+            fast = solutions._pick(u, given)
+            plain = _plain(solutions._pick, u, given)
+            assert all(a.tobytes() == b.tobytes() for a, b in zip(fast, plain, strict=True))
+    base = hta_sim.load("baseline")
+    _, p, _, _ = engine.start([base] * 50, engine.roster_of(base), 1, np.arange(50))
+    stage = rng.integers(0, len(STAGES), (50, 32))
+
+    def slots():
+        return SimpleNamespace(stage=stage.copy(), solution=rng.integers(0, 3, (50, 32)),
+                               units=rng.random((50, 32)) * 5, places=np.zeros((50, 32), dtype=np.int64))
+
+    a = slots()
+    b = SimpleNamespace(**{k: v.copy() for k, v in vars(a).items()})
+    pace = rng.random((50, 32)) * 2 * (rng.random((50, 32)) < 0.8)
+    solutions.recruit(a, p, pace)
+    _plain(solutions.recruit, b, p, pace)
+    assert a.units.tobytes() == b.units.tobytes() and a.places.tobytes() == b.places.tobytes()
+    assert a.places.sum() > 0
+
+
 # --- whole months: the compiled passes of the world and the numpy path, bit for bit ----------------
 
 #: Scenario variants that reach the passes' edges: places off (UNBOUNDED room, the normal

@@ -445,3 +445,61 @@ def _places_by_cell(solution, site, places, out):  # pragma: no cover - compiled
     for r in range(places.shape[0]):
         for k in range(places.shape[1]):
             out[r, solution[r, k], site[r, k]] += places[r, k]
+
+
+@functools.cache
+def slots():
+    """Compiled passes of ``solutions`` for wide batches, slot by slot with its numpy arithmetic.
+
+    ``pick(u, shares, kind, rest)``: for each row, the category whose cumulative interval (a
+    running sum, as ``np.cumsum``) holds u, and u's place inside it rescaled and clipped (shares
+    (1 or R, n)). ``recruit(per_month, table, per_unit, solution, stage, pace, units, places)``: each
+    slot's units towards its stage's number (``table`` (R, types, stages)) at ``pace``, and its
+    whole places. ``tests/test_world_speed.py`` checks both against numpy.
+    """
+    jit = _jit()
+    return jit(_pick_rows), jit(_recruit_slots)
+
+
+#: How far inside (0, 1) a rescaled uniform is kept (``solutions._pick``'s clip).
+_INSIDE = 1e-12
+
+
+def _pick_rows(u, shares, kind, rest):  # pragma: no cover - compiled by slots()
+    n, one_row = shares.shape[1], shares.shape[0] == 1
+    edges = np.empty(n)
+    for r in range(u.size):
+        row = 0 if one_row else r
+        total = 0.0
+        for j in range(n):
+            total = shares[row, j] if j == 0 else total + shares[row, j]
+            edges[j] = total
+        k = 0
+        for j in range(n):
+            k += edges[j] <= u[r]
+        k = min(k, n - 1)
+        width = shares[row, k]
+        x = (u[r] - (edges[k] - width)) / width if width > 0 else 0.5
+        if not (np.isnan(x) or x > _INSIDE):  # np.clip(x, _INSIDE, 1 - _INSIDE), NaN kept
+            x = _INSIDE
+        if not (np.isnan(x) or x < 1.0 - _INSIDE):
+            x = 1.0 - _INSIDE
+        kind[r], rest[r] = k, x
+
+
+def _recruit_slots(per_month, table, per_unit, solution, stage, pace, units,
+                   places):  # pragma: no cover - compiled by slots()
+    rows, slots = solution.shape
+    for r in range(rows):
+        for k in range(slots):
+            t = solution[r, k]
+            wanted = table[r, t, stage[r, k]]
+            x = units[r, k] + per_month[r, t] * pace[r, k]
+            if not wanted > 0:
+                u = 0.0
+            elif np.isnan(wanted) or np.isnan(x):  # np.minimum: NaN wins
+                u = np.nan
+            else:
+                u = wanted if wanted < x else x
+            units[r, k] = u
+            places[r, k] = np.int64(np.floor(u * per_unit[r, t] + 1e-9))

@@ -70,6 +70,10 @@ def choose(p: Params, u: Array, municipality_shares: Array) -> tuple[Codes, Code
 
 def _pick(u: Array, shares: Array) -> tuple[Codes, Array]:
     """The category whose cumulative interval holds u (R,), and u's place inside it, rescaled."""
+    if _accel.use(len(u)):  # one compiled pass: the same running sums and divisions
+        kind, rest = np.empty(len(u), dtype=np.int64), np.empty(len(u))
+        _accel.slots()[0](u, shares[:1] if _same_rows(shares) else shares, kind, rest)
+        return kind, rest
     edges = np.cumsum(shares, axis=1)
     k = np.minimum(np.sum(edges <= u[:, None], axis=1), shares.shape[1] - 1)
     low = np.take_along_axis(edges, k[:, None], axis=1)[:, 0] - np.take_along_axis(shares, k[:, None],
@@ -86,17 +90,31 @@ def stage_units(s: State, p: Params) -> Array:
     Looked up in a (R, type, stage) table by each slot's type and stage (every slot has a type):
     one gather instead of a pass over the slots for each type and stage, the same numbers.
     """
+    out: Array = _stage_table(s, p)[np.arange(len(s.stage))[:, None], s.solution, s.stage]
+    return out
+
+
+def _stage_table(s: State, p: Params) -> Array:
+    """(R, types, stages) the units each type's stage calls for."""
     table = np.zeros((len(s.stage), len(SOLUTIONS), len(STAGES)))
     for k, t in enumerate(types(p)):
         for stage, units in ((PILOT, t.units_pilot), (RUNNING, t.units_running), (SCALED, t.units_scaled)):
             table[:, k, stage] = units[:, 0]
-    out: Array = table[np.arange(len(s.stage))[:, None], s.solution, s.stage]
-    return out
+    return table
+
+
+def _same_rows(x: Array) -> bool:
+    """Whether every row of ``x`` is its first (a broadcast row, as the municipalities' shares)."""
+    return x.ndim == 2 and x.strides[0] == 0  # noqa: PLR2004 - (rows, columns)
 
 
 def recruit(s: State, p: Params, pace: Array) -> None:
     """Initiatives recruit units towards their stage's number, as fast as resources allow (pace)."""
     per_month = np.concatenate([t.units_per_month for t in types(p)], axis=1)  # (R, types)
+    if _accel.use(len(s.stage)):  # slot by slot, compiled: the same arithmetic
+        _accel.slots()[1](per_month, _stage_table(s, p), places_per_unit(p), s.solution, s.stage,
+                          np.ascontiguousarray(np.broadcast_to(pace, s.stage.shape)), s.units, s.places)
+        return
     rate = np.take_along_axis(per_month, s.solution, axis=1)
     wanted = stage_units(s, p)
     s.units[:] = np.where(wanted > 0, np.minimum(wanted, s.units + rate * pace), 0.0)
