@@ -1,13 +1,17 @@
-"""The world's month compiled for wide batches (numba): the ordinary month and the solutions'.
+"""The world's draws compiled for wide batches (numba): the samplers and the whole months.
 
-Each is one pass a replicate at a time, cell by cell, making the draws that ``population.advance``
-and ``housing.month`` make array by array, in the same order and with the same arithmetic: the
-walks and binary powers of ``_accel.samplers``, numpy's exp for the Poisson's P(X = 0) (taken
-before the pass: it differs from the C library's in the last bit on some CPUs), and for the few
-draws left to the normal approximation scipy's own compiled ``ndtri``, called by its address. So a
-replicate's counts are the same in a narrow batch (numpy) or a wide one (here);
-``tests/test_world_speed.py`` checks it. A replicate's cells stay in cache through its month,
-where the numpy path makes a dozen passes over the batch for each of the month's steps.
+``samplers`` are ``world.sampling``'s binomial and Poisson inversions, element by element the
+arithmetic of its numpy walks. The whole months (the ordinary month, the solutions', adoption's
+draws) are one pass each, a replicate at a time, cell by cell, making the draws that
+``population.advance``, ``housing.month`` and ``municipalities.adopt`` make array by array, in the
+same order and with the same arithmetic: the same walks and binary powers, numpy's exp for the
+Poisson's P(X = 0) (taken before the pass: it differs from the C library's in the last bit on some
+CPUs), and for the few draws left to the normal approximation scipy's own compiled ``ndtri``,
+called by its address. So a replicate's counts are the same in a narrow batch (numpy) or a wide
+one (here); ``tests/test_world_speed.py`` checks it. A replicate's cells stay in cache through its
+month, where the numpy path makes a dozen passes over the batch for each of the month's steps.
+Everything that inlines something else is in this one file: numba's disk cache notices a change to
+a compiled function's own file only.
 """
 
 from __future__ import annotations
@@ -18,6 +22,189 @@ from typing import Any
 import numpy as np
 
 from .. import _accel
+
+
+@functools.cache
+def samplers() -> Any:
+    """Compiled passes for ``world.sampling``, element by element the arithmetic of its numpy walks.
+
+    ``binomial(u, n, p, inner, exact_mean, out)`` and ``poisson(u, lam, first, exact_mean, out)``
+    take 2-D arrays of one shape (any strides; ``out`` is written whole), except the binomial's
+    chances: ``p`` has 1 or R rows and ``width`` columns, and element (r, j) reads column
+    (j // inner) % width, so that a chance broadcast over cells is read as it lies, not copied.
+    They return, for the elements left to the normal approximation, their uniforms and flat
+    positions; ``binomial_normal`` and ``poisson_normal`` finish those from the uniforms' normal
+    quantiles (scipy's ``ndtri``, called from numpy in between). Module functions, compiled here:
+    numba's cache is then found again by a new process (a closure's compiled helpers would key it
+    anew in every process).
+    """
+    global _binomial_walk, _poisson_walk, _no_event  # compiled once, here (see _accel._mulhilo)
+    inline, jit = _accel._inline(), _accel._jit()
+    _binomial_walk, _poisson_walk, _no_event = inline(_binomial_steps), inline(_poisson_steps), \
+        inline(_power_steps)
+    return jit(_binomial_counts), jit(_poisson_counts), jit(_binomial_normal), jit(_poisson_normal)
+
+
+#: What the compiled passes call (``_binomial_steps``, ``_poisson_steps``, ``_power_steps``), made
+#: by samplers().
+_binomial_walk: Any = None
+_poisson_walk: Any = None
+_no_event: Any = None
+
+
+def _binomial_counts(u, n, p, inner, exact_mean, out):  # pragma: no cover - compiled by samplers()
+    """Binomial(n, clip(p, 0, 1)) by inversion where n p <= exact_mean and P(X = 0) > 0; element
+    (r, j)'s chance is p[r, (j // inner) % width] (row 0 if p has one), its column kept by a
+    counter rather than a division per element.
+
+    P(X = 0) = q**n by binary powers (``_power_steps``): a handful of multiplications, cheaper than
+    the library's pow and than the table of computed powers this pass once kept in front of it.
+    Elements left to the normal approximation get -1 in ``out`` and are listed.
+    """
+    rows, cols = n.shape
+    big_u = np.empty(rows * cols, u.dtype)
+    big_at = np.empty(rows * cols, np.int64)
+    big = 0
+    width, one_row = p.shape[1], p.shape[0] == 1
+    for r in range(rows):
+        rp = 0 if one_row else r
+        pj, step = 0, 0
+        for j in range(cols):
+            pi = p[rp, pj]
+            step += 1
+            if step == inner:
+                step = 0
+                pj = pj + 1 if pj + 1 < width else 0
+            ni = n[r, j]
+            if ni <= 0:  # nobody there: nobody leaves
+                out[r, j] = 0
+                continue
+            # np.clip(p, 0.0, 1.0), NaN kept
+            if not (np.isnan(pi) or pi > 0.0):
+                pi = 0.0
+            if not (np.isnan(pi) or pi < 1.0):
+                pi = 1.0
+            q = 1.0 - pi
+            first = _no_event(q, ni)
+            if not (ni * pi <= exact_mean and first > 0.0):
+                out[r, j] = -1
+                big_u[big], big_at[big] = u[r, j], r * cols + j
+                big += 1
+                continue
+            ui = u[r, j]
+            k = _binomial_walk(ui, ni, pi / q, first) if ui > first else 0
+            out[r, j] = k
+    return big_u[:big], big_at[:big]
+
+
+def _poisson_counts(u, lam, first, exact_mean, out):  # pragma: no cover - compiled by samplers()
+    """Poisson(lam) by inversion where lam <= exact_mean, from P(X = 0) = ``first`` (numpy's exp)."""
+    rows, cols = u.shape
+    big_u = np.empty(rows * cols, u.dtype)
+    big_at = np.empty(rows * cols, np.int64)
+    big = 0
+    for r in range(rows):
+        for j in range(cols):
+            li = lam[r, j]
+            if not li <= exact_mean:
+                out[r, j] = -1
+                big_u[big], big_at[big] = u[r, j], r * cols + j
+                big += 1
+                continue
+            ui, f = u[r, j], first[r, j]
+            k = _poisson_walk(ui, li, f) if ui > f else 0
+            out[r, j] = k
+    return big_u[:big], big_at[:big]
+
+
+def _power_steps(q, n):  # pragma: no cover - compiled by samplers()
+    """q**n for n >= 1 by binary powers: multiplications only, so the same bits as ``sampling``'s
+    numpy loop on any IEEE machine (the C library's pow and numpy's differ in the last bit on some
+    CPUs, AVX-512's among them).
+    """
+    result, base = 1.0, q
+    while n > 0:
+        result *= base if n & 1 else 1.0  # times one is exact: the numpy loop's where(), no branch
+        base *= base
+        n >>= 1
+    return result
+
+
+def _binomial_steps(u, n, ratio, first):  # pragma: no cover - compiled by samplers()
+    """The smallest k >= 1 with P(X <= k) >= u, walking up from P(X = 0) = ``first`` (< u).
+
+    Four steps at a time, each step's arithmetic that of the one-step walk (``sampling``'s numpy
+    walk): the steps past the stop are thrown away, and no branch waits on each step's sum.
+    """
+    k, f, c = 0, first, first
+    while True:
+        f1 = f * ((n - k) / (k + 1.0) * ratio)
+        c1 = c + f1
+        f2 = f1 * ((n - (k + 1)) / ((k + 1) + 1.0) * ratio)
+        c2 = c1 + f2
+        f3 = f2 * ((n - (k + 2)) / ((k + 2) + 1.0) * ratio)
+        c3 = c2 + f3
+        f4 = f3 * ((n - (k + 3)) / ((k + 3) + 1.0) * ratio)
+        c4 = c3 + f4
+        go1 = (u > c1) & (k + 1 < n)
+        go2 = go1 & (u > c2) & (k + 2 < n)
+        go3 = go2 & (u > c3) & (k + 3 < n)
+        if not (go3 & (u > c4) & (k + 4 < n)):
+            return k + 1 + np.int64(go1) + np.int64(go2) + np.int64(go3)
+        k, f, c = k + 4, f4, c4
+
+
+def _poisson_steps(u, lam, first):  # pragma: no cover - compiled by samplers()
+    """As ``_binomial_steps``, for Poisson(lam): the walk stops where u is passed or the pmf is 0."""
+    k, f, c = 0, first, first
+    while True:
+        f1 = f * (lam / (k + 1.0))
+        c1 = c + f1
+        f2 = f1 * (lam / ((k + 1) + 1.0))
+        c2 = c1 + f2
+        f3 = f2 * (lam / ((k + 2) + 1.0))
+        c3 = c2 + f3
+        f4 = f3 * (lam / ((k + 3) + 1.0))
+        c4 = c3 + f4
+        go1 = (u > c1) & (f1 > 0.0)
+        go2 = go1 & (u > c2) & (f2 > 0.0)
+        go3 = go2 & (u > c3) & (f3 > 0.0)
+        if not (go3 & (u > c4) & (f4 > 0.0)):
+            return k + 1 + np.int64(go1) + np.int64(go2) + np.int64(go3)
+        k, f, c = k + 4, f4, c4
+
+
+def _binomial_normal(z, at, n, p, inner):  # pragma: no cover - compiled by samplers()
+    """np.clip(floor(mean + sd z + 0.5), 0, n), mean = n p, sd = sqrt(mean (1 - p)), as floats
+    (p read as ``_binomial_counts`` reads it)."""
+    cols = n.shape[1]
+    k = np.empty(z.size)
+    for i in range(z.size):
+        r, j = at[i] // cols, at[i] % cols
+        ni, pi = n[r, j], p[0 if p.shape[0] == 1 else r, (j // inner) % p.shape[1]]
+        if not (np.isnan(pi) or pi > 0.0):
+            pi = 0.0
+        if not (np.isnan(pi) or pi < 1.0):
+            pi = 1.0
+        mean = ni * pi
+        x = np.floor(mean + np.sqrt(mean * (1.0 - pi)) * z[i] + 0.5)
+        if not (np.isnan(x) or x > 0.0):
+            x = 0.0
+        if not (np.isnan(x) or x < ni):
+            x = np.float64(ni)
+        k[i] = x
+    return k
+
+
+def _poisson_normal(z, at, lam):  # pragma: no cover - compiled by samplers()
+    """np.maximum(floor(lam + sqrt(lam) z + 0.5), 0), as floats."""
+    cols = lam.shape[1]
+    k = np.empty(z.size)
+    for i in range(z.size):
+        li = lam[at[i] // cols, at[i] % cols]
+        x = np.floor(li + np.sqrt(li) * z[i] + 0.5)
+        k[i] = x if (x >= 0.0 or np.isnan(x)) else 0.0
+    return k
 
 
 @functools.cache
@@ -38,7 +225,7 @@ def population_month() -> Any:
 @functools.cache
 def housing_month() -> Any:
     """``month(youth, u, at, chances, age, bound, cap, flats, vacancy, ordinary, order, states,
-    ndtri, unbounded, exact_mean, flows, free, used, housed_by, homes, flats_let)``: the whole
+    roles, ndtri, unbounded, exact_mean, flows, free, used, housed_by, homes, flats_let)``: the whole
     month of ``housing.month``: the stays age and end, the month's vacancies, the host-home
     leavers' flats, each type's fills, the month's end.
 
@@ -48,11 +235,12 @@ def housing_month() -> Any:
     (R, types, M); ``flats`` (R, M); ``vacancy`` (R, 3): turnover, the ordinary exits' share, the
     housing constraint's switch; ``ordinary`` (R, 7, M, B): the month's ordinary flows; ``order``
     (types, 4, 2): ``housing.PRIORITY``; ``states``: the types' youth states, then new, long and
-    housed. Writes youth, ``flows`` (R, housing.FLOWS, M, B), ``free`` and ``used`` (R, M), and
-    adds to the cumulative counts.
+    housed; ``roles``: the type whose leavers need a flat (host homes) and the one that needs a flat
+    to enter (Housing First). Writes youth, ``flows`` (R, housing.FLOWS, M, B), ``free`` and ``used``
+    (R, M), and adds to the cumulative counts.
     """
     _compile_draws()
-    global _stays, _fills, _month_end
+    global _stays, _fills, _month_end  # as samplers'
     inline = _accel._inline()
     _stays, _fills, _month_end = inline(_stay_steps), inline(_fill_steps), inline(_end_steps)
     return _accel._jit()(_housing_month)
@@ -61,8 +249,8 @@ def housing_month() -> Any:
 @functools.cache
 def _compile_draws() -> None:
     """The one-element draws both months call, and the call of scipy's ndtri by its address."""
-    global _binomial_walk, _poisson_walk, _no_event, _call_double  # noqa: PLW0603 - compiled once (_accel._mulhilo)
-    global _given_chance, _clip01, _binomial_one, _poisson_one
+    global _call_double, _given_chance, _clip01, _binomial_one, _poisson_one  # noqa: PLW0603 - as samplers'
+
     from llvmlite import ir  # type: ignore[import-untyped]
     from numba.core import types
     from numba.extending import intrinsic
@@ -75,19 +263,15 @@ def _compile_draws() -> None:
             return builder.call(builder.inttoptr(args[0], fn.as_pointer()), [args[1]])
         return types.float64(types.int64, types.float64), codegen
 
-    _accel.samplers()
-    _binomial_walk, _poisson_walk, _no_event = _accel._binomial_walk, _accel._poisson_walk, _accel._no_event
+    samplers()
     _call_double = intrinsic(call_typer)
     inline = _accel._inline()
     _given_chance, _clip01 = inline(_given_steps), inline(_clip_steps)
     _binomial_one, _poisson_one = inline(_binomial_draw), inline(_poisson_draw)
 
 
-#: What ``_population_month`` calls, made by ``population_month()``: module globals, as in ``_accel``
+#: What the whole months call, made by ``_compile_draws()``: module globals, as in ``_accel``
 #: (numba's disk cache keys a closure by its contents, which differ in every process).
-_binomial_walk: Any = None
-_poisson_walk: Any = None
-_no_event: Any = None
 _call_double: Any = None
 _given_chance: Any = None
 _clip01: Any = None
@@ -185,16 +369,16 @@ def _population_month(youth, u, lam, first, chances, age, exact_mean, ndtri, sta
             youth[r, housed, m, 1] += aged[2, 0]
 
 
-def _housing_month(youth, u, at, chances, age, bound, cap, flats, vacancy, ordinary, order, states, ndtri,
-                   unbounded, exact_mean, flows, free, used, housed_by, homes,
+def _housing_month(youth, u, at, chances, age, bound, cap, flats, vacancy, ordinary, order, states, roles,
+                   ndtri, unbounded, exact_mean, flows, free, used, housed_by, homes,
                    flats_let):  # pragma: no cover - compiled by housing_month()
     kinds, cells = bound.shape[1], youth.shape[2]
     placed = np.empty((kinds, cells, youth.shape[3]), np.int64)  # a replicate's stays after leavers
     for r in range(len(youth)):
         _stays(youth, u, at, chances, age, cap, states, ndtri, exact_mean, flows, placed, r)
         for m in range(cells):
-            _fills(youth, u, at, chances, bound, cap, flats, vacancy, ordinary, order, states, ndtri,
-                   unbounded, exact_mean, flows, free, used, placed, r, m)
+            _fills(youth, u, at, chances, bound, cap, flats, vacancy, ordinary, order, states, roles,
+                   ndtri, unbounded, exact_mean, flows, free, used, placed, r, m)
         _month_end(youth, states, flows, placed, used, housed_by, homes, flats_let, r)
 
 
@@ -219,13 +403,13 @@ def _stay_steps(youth, u, at, chances, age, cap, states, ndtri, exact_mean, flow
             flows[r, kinds + k, m, 0], flows[r, kinds + k, m, 1] = l0, l1
 
 
-def _fill_steps(youth, u, at, chances, bound, cap, flats, vacancy, ordinary, order, states, ndtri,
-                unbounded, exact_mean, flows, free, used, placed, r,
+def _fill_steps(youth, u, at, chances, bound, cap, flats, vacancy, ordinary, order, states, roles,
+                ndtri, unbounded, exact_mean, flows, free, used, placed, r,
                 m):  # pragma: no cover - compiled by housing_month()
     """Cell (r, m): the month's vacancies after ordinary exits took theirs, host-home leavers'
     flats (the younger first; without one, homeless again), then each type's fills in turn from
     the homeless the types before it left, Housing First only as far as flats allow."""
-    kinds, host = placed.shape[0], 1
+    kinds, host, housing_first = placed.shape[0], roles[0], roles[1]
     new, long = states[kinds], states[kinds + 1]
     vacant = np.int64(np.floor(flats[r, m] * vacancy[r, 0] + u[r, at[3], m, 0]))
     exits = (ordinary[r, 1, m, 0] + ordinary[r, 2, m, 0]) + (ordinary[r, 1, m, 1] + ordinary[r, 2, m, 1])
@@ -244,7 +428,7 @@ def _fill_steps(youth, u, at, chances, bound, cap, flats, vacancy, ordinary, ord
         a = (youth[r, new, m, 0] + youth[r, new, m, 1]) + (youth[r, long, m, 0] + youth[r, long, m, 1])
         room = max(cap[r, k, m] - (placed[k, m, 0] + placed[k, m, 1]), 0) if bound[r, k] else a
         w = _binomial_one(u[r, at[2] + k, m, 0], room, chances[r, 1, k], exact_mean, ndtri)
-        if k == kinds - 1:  # Housing First: a flat for each
+        if k == housing_first:  # a flat for each
             w = min(w, f - used[r, m])
         rest = min(w, a)
         for i in range(order.shape[1]):
@@ -253,7 +437,7 @@ def _fill_steps(youth, u, at, chances, bound, cap, flats, vacancy, ordinary, ord
             rest -= t
             youth[r, state, m, band] -= t
             flows[r, k, m, band] += t
-        if k == kinds - 1:
+        if k == housing_first:
             used[r, m] += min(w, a)
     used[r, m] += t0 + t1
 

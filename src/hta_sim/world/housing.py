@@ -133,8 +133,8 @@ def _month_compiled(youth: Codes, s: State, p: Params, u: Array, cap: Codes,
     free, used = np.empty((R, M), dtype=np.int64), np.empty((R, M), dtype=np.int64)
     assert ordinary.whole is not None  # the compiled ordinary month's flows, (R, FLOWS, M, B)
     compiled.housing_month()(youth, u, _AT, chances, AGEING, bound, cap, s.flats, vacancy, ordinary.whole,
-                           _ORDER, _STATES, compiled.ndtri_address(), solutions.UNBOUNDED, EXACT_MEAN,
-                           flows, free, used, s.housed_by, s.homes, s.flats_let)
+                             _ORDER, _STATES, _ROLES, compiled.ndtri_address(), solutions.UNBOUNDED,
+                             EXACT_MEAN, flows, free, used, s.housed_by, s.homes, s.flats_let)
     s.flats_free[:] = free
     T = len(SOLUTIONS)
     return HousingFlows(entered=flows[:, :T], moved_on=flows[:, T:2 * T], aged_up=flows[:, 2 * T:3 * T],
@@ -145,6 +145,7 @@ def _month_compiled(youth: Codes, s: State, p: Params, u: Array, cap: Codes,
 #: PRIORITY and PLACED as the compiled passes take them: (types, 4 compartments, (state, band)).
 _ORDER = np.array([PRIORITY[k] for k in range(len(SOLUTIONS))], dtype=np.int64)
 _STATES = np.array([*PLACED, NEW, LONG, HOUSED], dtype=np.int64)
+_ROLES = np.array([HOST_HOME, HOUSING_FIRST], dtype=np.int64)  # leavers need a flat; entrants do
 #: Where the compiled month finds its uniforms: the first type's ageing, leaving and filling, then
 #: the vacancies and the ordinary exits' flats.
 _AT = np.array([_U[f"{kind}_{SOLUTIONS[0]}"] for kind in ("age", "leave", "fill")] + [_U["vacancies"],

@@ -6,7 +6,7 @@ depend on the batch around it. Inversion walks the distribution up from zero unt
 probability passes the uniform; where the mean is large that walk would be long, and the normal
 approximation with a continuity correction takes over (``EXACT_MEAN``): at a mean of 30 it moves the
 mean by under 0.1 %, and it never gives a count outside 0..n. Wide batches walk in compiled code
-(``_accel.samplers``, numba), with the same arithmetic and so the same bits.
+(``compiled.samplers``, numba), with the same arithmetic and so the same bits.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from scipy.special import ndtri
 
 from .. import _accel
 from ..arrays import Array, Codes
+from . import compiled
 
 #: Up to this mean, draws are exact inversions; above it, the normal approximation.
 EXACT_MEAN = 30.0
@@ -42,7 +43,7 @@ def _binomial_compiled(u: Array, n: Codes, p: Array) -> Codes:
     are evenly strided: a month's draws, a replicate's chances broadcast over its cells); the
     normal approximation's few elements are finished from numpy's quantiles.
     """
-    binomial_counts, _, binomial_normal, _ = _accel.samplers()
+    binomial_counts, _, binomial_normal, _ = compiled.samplers()
     rows = _rows(n)
     u2, n2 = np.reshape(u, rows), n.reshape(rows)
     p2, inner = _columns(np.asarray(p, dtype=np.float64), n.shape)
@@ -125,7 +126,7 @@ def poisson(u: Array, lam: Array) -> Codes:
 
 def _poisson_compiled(u: Array, lam: Array, first: Array) -> Codes:
     """As ``poisson``, in one compiled pass (see ``_binomial_compiled``)."""
-    _, poisson_counts, _, poisson_normal = _accel.samplers()
+    _, poisson_counts, _, poisson_normal = compiled.samplers()
     rows = _rows(u)
     u2, lam2 = u.reshape(rows), lam.reshape(rows)
     out = np.empty(u.shape, dtype=np.int64)
