@@ -316,6 +316,8 @@ def test_compiled_picks_and_recruits_equal_the_numpy_ones():
         shares /= shares.sum(axis=1, keepdims=True)
         u = rng.random(300)
         u[:40] = np.cumsum(shares, axis=1)[:40, rng.integers(0, width)]  # on an edge
+        shares[40:60, -1] = 0.0  # short of 1 and the last of no width: u past every edge lands there
+        u[40:60] = 0.999
         for given in (shares, np.broadcast_to(shares[0], shares.shape)):
             fast = solutions._pick(u, given)
             plain = _plain(solutions._pick, u, given)
@@ -329,8 +331,13 @@ def test_compiled_picks_and_recruits_equal_the_numpy_ones():
                                units=rng.random((50, 32)) * 5, places=np.zeros((50, 32), dtype=np.int64))
 
     a = slots()
+    per = np.take_along_axis(solutions.places_per_unit(p), a.solution, axis=1)
+    whole = rng.integers(1, 9, (50, 32))
+    near = rng.random((50, 32)) < 0.3  # units whose places fall just short of a whole number
+    a.units[near] = ((whole - 5e-9) / per)[near]
     b = SimpleNamespace(**{k: v.copy() for k, v in vars(a).items()})
     pace = rng.random((50, 32)) * 2 * (rng.random((50, 32)) < 0.8)
+    pace[near] = 0.0
     solutions.recruit(a, p, pace)
     _plain(solutions.recruit, b, p, pace)
     assert a.units.tobytes() == b.units.tobytes() and a.places.tobytes() == b.places.tobytes()
