@@ -28,43 +28,66 @@ from .. import _accel
 def samplers() -> Any:
     """Compiled passes for ``world.sampling``, element by element the arithmetic of its numpy walks.
 
-    ``binomial(u, n, p, inner, exact_mean, out)`` and ``poisson(u, lam, first, exact_mean, out)``
-    take 2-D arrays of one shape (any strides; ``out`` is written whole), except the binomial's
-    chances: ``p`` has 1 or R rows and ``width`` columns, and element (r, j) reads column
+    ``binomial(u, n, p, inner, exact_mean, ndtri, out)`` and ``poisson(u, lam, first, exact_mean,
+    ndtri, out)`` take 2-D arrays of one shape (any strides; ``out`` is written whole), except the
+    binomial's chances: ``p`` has 1 or R rows and ``width`` columns, and element (r, j) reads column
     (j // inner) % width, so that a chance broadcast over cells is read as it lies, not copied.
-    They return, for the elements left to the normal approximation, their uniforms and flat
-    positions; ``binomial_normal`` and ``poisson_normal`` finish those from the uniforms' normal
-    quantiles (scipy's ``ndtri``, called from numpy in between). Module functions, compiled here:
-    numba's cache is then found again by a new process (a closure's compiled helpers would key it
-    anew in every process).
+    ``ndtri``: ``ndtri_address()``, for the elements left to the normal approximation. Each element
+    is one draw of ``_binomial_draw`` or ``_poisson_draw``, the draws the whole months make too.
+    Module functions, compiled here: numba's cache is then found again by a new process (a
+    closure's compiled helpers would key it anew in every process).
     """
-    global _binomial_walk, _poisson_walk, _no_event  # compiled once, here (see _accel._mulhilo)
-    inline, jit = _accel._inline(), _accel._jit()
+    _compile_draws()
+    jit = _accel._jit()
+    return jit(_binomial_counts), jit(_poisson_counts)
+
+
+@functools.cache
+def _compile_draws() -> None:
+    """The one-element draws every pass here calls: the walks, the binary powers, the clip, and
+    the call of scipy's ndtri by its address."""
+    global _binomial_walk, _poisson_walk, _no_event, _call_double  # noqa: PLW0603 - compiled once, here (see _accel._mulhilo)
+    global _given_chance, _clip01, _binomial_one, _poisson_one
+    from llvmlite import ir  # type: ignore[import-untyped]
+    from numba.core import types
+    from numba.extending import intrinsic
+
+    def call_typer(typingctx: Any, address: Any, x: Any) -> Any:
+        """f(x) for the C function double f(double) at ``address``: an address, not a pointer
+        object, so that numba's disk cache keeps the functions that call it."""
+        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:  # pragma: no cover
+            fn = ir.FunctionType(ir.DoubleType(), [ir.DoubleType()])
+            return builder.call(builder.inttoptr(args[0], fn.as_pointer()), [args[1]])
+        return types.float64(types.int64, types.float64), codegen
+
+    inline = _accel._inline()
+    _call_double = intrinsic(call_typer)
     _binomial_walk, _poisson_walk, _no_event = inline(_binomial_steps), inline(_poisson_steps), \
         inline(_power_steps)
-    return jit(_binomial_counts), jit(_poisson_counts), jit(_binomial_normal), jit(_poisson_normal)
+    _given_chance, _clip01 = inline(_given_steps), inline(_clip_steps)
+    _binomial_one, _poisson_one = inline(_binomial_draw), inline(_poisson_draw)
 
 
-#: What the compiled passes call (``_binomial_steps``, ``_poisson_steps``, ``_power_steps``), made
-#: by samplers().
+#: What the compiled passes call, made by ``_compile_draws()``: module globals, as in ``_accel``
+#: (numba's disk cache keys a closure by its contents, which differ in every process).
 _binomial_walk: Any = None
 _poisson_walk: Any = None
 _no_event: Any = None
+_call_double: Any = None
+_given_chance: Any = None
+_clip01: Any = None
+_binomial_one: Any = None
+_poisson_one: Any = None
+_stays: Any = None
+_fills: Any = None
+_month_end: Any = None
 
 
-def _binomial_counts(u, n, p, inner, exact_mean, out):  # pragma: no cover - compiled by samplers()
-    """Binomial(n, clip(p, 0, 1)) by inversion where n p <= exact_mean and P(X = 0) > 0; element
-    (r, j)'s chance is p[r, (j // inner) % width] (row 0 if p has one), its column kept by a
-    counter rather than a division per element.
-
-    P(X = 0) = q**n by binary powers (``_power_steps``): a handful of multiplications, cheaper than
-    the library's pow and than the table of computed powers this pass once kept in front of it.
-    Elements left to the normal approximation get -1 in ``out`` and are listed.
-    """
+def _binomial_counts(u, n, p, inner, exact_mean, ndtri, out):  # pragma: no cover - compiled by samplers()
+    """Binomial(n, clip(p, 0, 1)) for each element (``_binomial_draw``); element (r, j)'s chance is
+    p[r, (j // inner) % width] (row 0 if p has one), its column kept by a counter rather than a
+    division per element."""
     rows, cols = n.shape
-    big_u = np.empty(rows * cols, u.dtype)
-    big_at = np.empty(rows * cols, np.int64)
-    big = 0
     width, one_row = p.shape[1], p.shape[0] == 1
     for r in range(rows):
         rp = 0 if one_row else r
@@ -75,49 +98,18 @@ def _binomial_counts(u, n, p, inner, exact_mean, out):  # pragma: no cover - com
             if step == inner:
                 step = 0
                 pj = pj + 1 if pj + 1 < width else 0
-            ni = n[r, j]
-            if ni <= 0:  # nobody there: nobody leaves
-                out[r, j] = 0
-                continue
-            # np.clip(p, 0.0, 1.0), NaN kept
-            if not (np.isnan(pi) or pi > 0.0):
-                pi = 0.0
-            if not (np.isnan(pi) or pi < 1.0):
-                pi = 1.0
-            q = 1.0 - pi
-            first = _no_event(q, ni)
-            if not (ni * pi <= exact_mean and first > 0.0):
-                out[r, j] = -1
-                big_u[big], big_at[big] = u[r, j], r * cols + j
-                big += 1
-                continue
-            ui = u[r, j]
-            k = _binomial_walk(ui, ni, pi / q, first) if ui > first else 0
-            out[r, j] = k
-    return big_u[:big], big_at[:big]
+            out[r, j] = _binomial_one(u[r, j], n[r, j], pi, exact_mean, ndtri)
 
 
-def _poisson_counts(u, lam, first, exact_mean, out):  # pragma: no cover - compiled by samplers()
-    """Poisson(lam) by inversion where lam <= exact_mean, from P(X = 0) = ``first`` (numpy's exp)."""
+def _poisson_counts(u, lam, first, exact_mean, ndtri, out):  # pragma: no cover - compiled by samplers()
+    """Poisson(lam) for each element (``_poisson_draw``), from P(X = 0) = ``first`` (numpy's exp)."""
     rows, cols = u.shape
-    big_u = np.empty(rows * cols, u.dtype)
-    big_at = np.empty(rows * cols, np.int64)
-    big = 0
     for r in range(rows):
         for j in range(cols):
-            li = lam[r, j]
-            if not li <= exact_mean:
-                out[r, j] = -1
-                big_u[big], big_at[big] = u[r, j], r * cols + j
-                big += 1
-                continue
-            ui, f = u[r, j], first[r, j]
-            k = _poisson_walk(ui, li, f) if ui > f else 0
-            out[r, j] = k
-    return big_u[:big], big_at[:big]
+            out[r, j] = _poisson_one(u[r, j], lam[r, j], first[r, j], exact_mean, ndtri)
 
 
-def _power_steps(q, n):  # pragma: no cover - compiled by samplers()
+def _power_steps(q, n):  # pragma: no cover - compiled by _compile_draws()
     """q**n for n >= 1 by binary powers: multiplications only, so the same bits as ``sampling``'s
     numpy loop on any IEEE machine (the C library's pow and numpy's differ in the last bit on some
     CPUs, AVX-512's among them).
@@ -130,7 +122,7 @@ def _power_steps(q, n):  # pragma: no cover - compiled by samplers()
     return result
 
 
-def _binomial_steps(u, n, ratio, first):  # pragma: no cover - compiled by samplers()
+def _binomial_steps(u, n, ratio, first):  # pragma: no cover - compiled by _compile_draws()
     """The smallest k >= 1 with P(X <= k) >= u, walking up from P(X = 0) = ``first`` (< u).
 
     Four steps at a time, each step's arithmetic that of the one-step walk (``sampling``'s numpy
@@ -154,7 +146,7 @@ def _binomial_steps(u, n, ratio, first):  # pragma: no cover - compiled by sampl
         k, f, c = k + 4, f4, c4
 
 
-def _poisson_steps(u, lam, first):  # pragma: no cover - compiled by samplers()
+def _poisson_steps(u, lam, first):  # pragma: no cover - compiled by _compile_draws()
     """As ``_binomial_steps``, for Poisson(lam): the walk stops where u is passed or the pmf is 0."""
     k, f, c = 0, first, first
     while True:
@@ -172,39 +164,6 @@ def _poisson_steps(u, lam, first):  # pragma: no cover - compiled by samplers()
         if not (go3 & (u > c4) & (f4 > 0.0)):
             return k + 1 + np.int64(go1) + np.int64(go2) + np.int64(go3)
         k, f, c = k + 4, f4, c4
-
-
-def _binomial_normal(z, at, n, p, inner):  # pragma: no cover - compiled by samplers()
-    """np.clip(floor(mean + sd z + 0.5), 0, n), mean = n p, sd = sqrt(mean (1 - p)), as floats
-    (p read as ``_binomial_counts`` reads it)."""
-    cols = n.shape[1]
-    k = np.empty(z.size)
-    for i in range(z.size):
-        r, j = at[i] // cols, at[i] % cols
-        ni, pi = n[r, j], p[0 if p.shape[0] == 1 else r, (j // inner) % p.shape[1]]
-        if not (np.isnan(pi) or pi > 0.0):
-            pi = 0.0
-        if not (np.isnan(pi) or pi < 1.0):
-            pi = 1.0
-        mean = ni * pi
-        x = np.floor(mean + np.sqrt(mean * (1.0 - pi)) * z[i] + 0.5)
-        if not (np.isnan(x) or x > 0.0):
-            x = 0.0
-        if not (np.isnan(x) or x < ni):
-            x = np.float64(ni)
-        k[i] = x
-    return k
-
-
-def _poisson_normal(z, at, lam):  # pragma: no cover - compiled by samplers()
-    """np.maximum(floor(lam + sqrt(lam) z + 0.5), 0), as floats."""
-    cols = lam.shape[1]
-    k = np.empty(z.size)
-    for i in range(z.size):
-        li = lam[at[i] // cols, at[i] % cols]
-        x = np.floor(li + np.sqrt(li) * z[i] + 0.5)
-        k[i] = x if (x >= 0.0 or np.isnan(x)) else 0.0
-    return k
 
 
 @functools.cache
@@ -247,42 +206,6 @@ def housing_month() -> Any:
 
 
 @functools.cache
-def _compile_draws() -> None:
-    """The one-element draws both months call, and the call of scipy's ndtri by its address."""
-    global _call_double, _given_chance, _clip01, _binomial_one, _poisson_one  # noqa: PLW0603 - as samplers'
-
-    from llvmlite import ir  # type: ignore[import-untyped]
-    from numba.core import types
-    from numba.extending import intrinsic
-
-    def call_typer(typingctx: Any, address: Any, x: Any) -> Any:
-        """f(x) for the C function double f(double) at ``address``: an address, not a pointer
-        object, so that numba's disk cache keeps the functions that call it."""
-        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:  # pragma: no cover
-            fn = ir.FunctionType(ir.DoubleType(), [ir.DoubleType()])
-            return builder.call(builder.inttoptr(args[0], fn.as_pointer()), [args[1]])
-        return types.float64(types.int64, types.float64), codegen
-
-    samplers()
-    _call_double = intrinsic(call_typer)
-    inline = _accel._inline()
-    _given_chance, _clip01 = inline(_given_steps), inline(_clip_steps)
-    _binomial_one, _poisson_one = inline(_binomial_draw), inline(_poisson_draw)
-
-
-#: What the whole months call, made by ``_compile_draws()``: module globals, as in ``_accel``
-#: (numba's disk cache keys a closure by its contents, which differ in every process).
-_call_double: Any = None
-_given_chance: Any = None
-_clip01: Any = None
-_binomial_one: Any = None
-_poisson_one: Any = None
-_stays: Any = None
-_fills: Any = None
-_month_end: Any = None
-
-
-@functools.cache
 def ndtri_address() -> int:
     """The address of scipy's compiled ``ndtri`` (``cython_special``'s, the ufunc's C function)."""
     from numba.extending import get_cython_function_address
@@ -290,14 +213,14 @@ def ndtri_address() -> int:
     return int(get_cython_function_address("scipy.special.cython_special", "ndtri"))
 
 
-def _given_steps(p, taken):  # pragma: no cover - compiled by population_month()
+def _given_steps(p, taken):  # pragma: no cover - compiled by _compile_draws()
     """``population._given``: a cause's chance among those still there, clipped (NaN kept)."""
     rest = 1.0 - taken
     share = p / rest if rest > 0.0 else 1.0
     return _clip01(share)
 
 
-def _clip_steps(x):  # pragma: no cover - compiled by population_month()
+def _clip_steps(x):  # pragma: no cover - compiled by _compile_draws()
     """np.clip(x, 0.0, 1.0), NaN kept."""
     if not (np.isnan(x) or x > 0.0):
         x = 0.0
@@ -306,8 +229,8 @@ def _clip_steps(x):  # pragma: no cover - compiled by population_month()
     return x
 
 
-def _binomial_draw(ui, ni, pi, exact_mean, ndtri):  # pragma: no cover - compiled by population_month()
-    """One Binomial(ni, clip(pi)) count, as ``_binomial_counts`` and ``_binomial_normal`` draw it."""
+def _binomial_draw(ui, ni, pi, exact_mean, ndtri):  # pragma: no cover - compiled by _compile_draws()
+    """One Binomial(ni, clip(pi)) count: by inversion, or where the mean is large by the normal one."""
     pi = _clip01(pi)
     if ni <= 0 or pi == 0.0:  # nobody there, or no chance: nobody leaves (P(X = 0) = 1 exactly)
         return 0
@@ -324,8 +247,8 @@ def _binomial_draw(ui, ni, pi, exact_mean, ndtri):  # pragma: no cover - compile
     return _binomial_walk(ui, ni, pi / q, first) if ui > first else 0
 
 
-def _poisson_draw(ui, li, fi, exact_mean, ndtri):  # pragma: no cover - compiled by population_month()
-    """One Poisson(li) count from P(X = 0) = fi, as ``_poisson_counts`` and ``_poisson_normal``."""
+def _poisson_draw(ui, li, fi, exact_mean, ndtri):  # pragma: no cover - compiled by _compile_draws()
+    """One Poisson(li) count from P(X = 0) = fi, by inversion or the normal approximation."""
     if not li <= exact_mean:
         x = np.floor(li + np.sqrt(li) * _call_double(ndtri, ui) + 0.5)
         return np.int64(x if (x >= 0.0 or np.isnan(x)) else 0.0)

@@ -40,17 +40,12 @@ def binomial(u: Array, n: Codes, p: Array) -> Codes:
 
 def _binomial_compiled(u: Array, n: Codes, p: Array) -> Codes:
     """As ``binomial``, in one compiled pass over the arrays as they lie (no copies where the rows
-    are evenly strided: a month's draws, a replicate's chances broadcast over its cells); the
-    normal approximation's few elements are finished from numpy's quantiles.
-    """
-    binomial_counts, _, binomial_normal, _ = compiled.samplers()
+    are evenly strided: a month's draws, a replicate's chances broadcast over its cells)."""
     rows = _rows(n)
-    u2, n2 = np.reshape(u, rows), n.reshape(rows)
     p2, inner = _columns(np.asarray(p, dtype=np.float64), n.shape)
     out = np.empty(n.shape, dtype=np.int64)
-    big_u, at = binomial_counts(u2, n2, p2, inner, EXACT_MEAN, out.reshape(rows))
-    if at.size:
-        out.reshape(-1)[at] = binomial_normal(ndtri(big_u), at, n2, p2, inner).astype(np.int64)
+    compiled.samplers()[0](np.reshape(u, rows), n.reshape(rows), p2, inner, EXACT_MEAN,
+                           compiled.ndtri_address(), out.reshape(rows))
     return out
 
 
@@ -126,13 +121,10 @@ def poisson(u: Array, lam: Array) -> Codes:
 
 def _poisson_compiled(u: Array, lam: Array, first: Array) -> Codes:
     """As ``poisson``, in one compiled pass (see ``_binomial_compiled``)."""
-    _, poisson_counts, _, poisson_normal = compiled.samplers()
     rows = _rows(u)
-    u2, lam2 = u.reshape(rows), lam.reshape(rows)
     out = np.empty(u.shape, dtype=np.int64)
-    big_u, at = poisson_counts(u2, lam2, first.reshape(rows), EXACT_MEAN, out.reshape(rows))
-    if at.size:
-        out.reshape(-1)[at] = poisson_normal(ndtri(big_u), at, lam2).astype(np.int64)
+    compiled.samplers()[1](u.reshape(rows), lam.reshape(rows), first.reshape(rows), EXACT_MEAN,
+                           compiled.ndtri_address(), out.reshape(rows))
     return out
 
 
