@@ -168,8 +168,8 @@ def test_compiled_samplers_read_strided_and_broadcast_arrays_as_numpy_does():
 
 @compiled
 @pytest.mark.usefixtures("_compiled_for_any_size")
-def test_the_table_of_powers_gives_what_computing_gives():
-    """Many elements share (n, q) and many collide in the table: every count as computed alone."""
+def test_elements_that_share_sizes_and_chances_draw_what_each_draws_alone():
+    """Many elements share (n, q): every count as drawn alone, and as the numpy walks draw it."""
     rng = np.random.default_rng(11)
     n = rng.integers(1, 60, 200_000)
     p = rng.choice(rng.random(300) * 0.3, n.size)  # 300 chances x 59 sizes: about 18,000 pairs
